@@ -1,0 +1,273 @@
+"""Compare two loaded schemas and list Confluent's change kinds with their JSON paths.
+
+``compare(original, update, allowed)`` answers the BACKWARD question: what changed between the
+schema that wrote the data (original) and the one that reads it (update). Some decisions depend
+on whether a nested comparison is compatible (a union member that still accepts the old data,
+a property now covered by ``additionalProperties``), so the allowed-change set is an input.
+
+Paths are relative to the pair being compared and prefixed on the way up, so the result of a
+pair can be reused wherever the pair appears again (``$ref``). A pair met again while it is
+still being compared is a recursive cycle: it contributes nothing there (the cycle is the same
+check again), and results computed under that assumption are not cached.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from evtctl.compat.model import Node, deref
+
+Diff = tuple[str, tuple[str, ...]]
+
+
+class Comparer:
+    """One comparison run: the allowed set, the cache and the pairs in progress."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+        self._memo: dict[tuple[int, int], list[Diff]] = {}
+        self._in_progress: set[tuple[int, int]] = set()
+        self._truncations = 0
+
+    def ok(self, diffs: list[Diff]) -> bool:
+        return all(kind in self.allowed for kind, _ in diffs)
+
+    # -- entry point: SchemaDiff.compare ---------------------------------------------------------
+    def compare(self, original: Node | None, update: Node | None) -> list[Diff]:
+        if original is None and update is None:
+            return []
+        if original is None:
+            return [("SCHEMA_ADDED", ())]
+        if update is None:
+            return [("SCHEMA_REMOVED", ())]
+        o, u = deref(original), deref(update)
+        key = (id(o), id(u))
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        if key in self._in_progress:
+            self._truncations += 1
+            return []
+        self._in_progress.add(key)
+        before = self._truncations
+        try:
+            result = self._types(o, u)
+        finally:
+            self._in_progress.discard(key)
+        if self._truncations == before:
+            self._memo[key] = result
+        return result
+
+    def _types(self, o: Node, u: Node) -> list[Diff]:
+        out: list[Diff] = []
+        if o.kind != "combined" and u.kind == "combined":
+            subs = _unique(u.subschemas)
+            if len(u.subschemas) == 1:
+                sub = self.compare(o, u.subschemas[0])
+                if self.ok(sub):
+                    return sub
+            elif u.criterion in ("anyOf", "oneOf"):
+                for s in subs:
+                    sub = self.compare(o, s)
+                    if self.ok(sub):
+                        return [*sub, ("SUM_TYPE_EXTENDED", ())]
+        elif o.kind == "combined" and u.kind != "combined":
+            if len(o.subschemas) == 1:
+                sub = self.compare(o.subschemas[0], u)
+                if self.ok(sub):
+                    return sub
+            elif o.criterion == "allOf":
+                for s in _unique(o.subschemas):
+                    sub = self.compare(s, u)
+                    if self.ok(sub):
+                        return [*sub, ("PRODUCT_TYPE_NARROWED", ())]
+        if not _same_class(o, u):
+            if o.kind == "false" or u.kind in ("empty", "true"):
+                return []
+            if o.connect_type == "bytes" and u.connect_type == "bytes":
+                return []
+            return [("TYPE_CHANGED", ())]
+        if o.id != u.id:
+            out.append(("ID_CHANGED", ()))
+        if o.title != u.title:
+            out.append(("TITLE_CHANGED", ()))
+        if o.description != u.description:
+            out.append(("DESCRIPTION_CHANGED", ()))
+        if (o.has_default, o.default) != (u.has_default, u.default):
+            out.append(("DEFAULT_CHANGED", ()))
+        handler = _HANDLERS.get(o.kind)
+        if handler is not None:
+            handler(self, o, u, out)
+        return out
+
+    def nested(self, out: list[Diff], prefix: tuple[str, ...], o: Node | None, u: Node | None) -> None:
+        out.extend((kind, prefix + path) for kind, path in self.compare(o, u))
+
+
+def _same_class(o: Node, u: Node) -> bool:
+    return o.kind == u.kind
+
+
+def _unique(nodes: list[Node]) -> list[Node]:
+    seen: dict[str, Node] = {}
+    for n in nodes:
+        seen.setdefault(n.key, n)
+    return list(seen.values())
+
+
+# -- per-class comparisons ------------------------------------------------------------------------
+def _bound(out: list[Diff], name: str, kind: str, old: float | None, new: float | None) -> None:
+    """Report a numeric bound as ADDED, REMOVED, INCREASED or DECREASED."""
+    if old == new:
+        return
+    if old is None:
+        out.append((f"{kind}_ADDED", (name,)))
+    elif new is None:
+        out.append((f"{kind}_REMOVED", (name,)))
+    elif old < new:
+        out.append((f"{kind}_INCREASED", (name,)))
+    else:
+        out.append((f"{kind}_DECREASED", (name,)))
+
+
+def _string(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    _bound(out, "maxLength", "MAX_LENGTH", o.max_length, u.max_length)
+    _bound(out, "minLength", "MIN_LENGTH", o.min_length, u.min_length)
+    if o.pattern is None and u.pattern is not None:
+        out.append(("PATTERN_ADDED", ("pattern",)))
+    elif o.pattern is not None and u.pattern is None:
+        out.append(("PATTERN_REMOVED", ("pattern",)))
+    elif o.pattern != u.pattern:
+        out.append(("PATTERN_CHANGED", ("pattern",)))
+
+
+def _number(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    _bound(out, "maximum", "MAXIMUM", o.maximum, u.maximum)
+    _bound(out, "minimum", "MINIMUM", o.minimum, u.minimum)
+    _bound(out, "exclusiveMaximum", "EXCLUSIVE_MAXIMUM", o.exclusive_maximum, u.exclusive_maximum)
+    _bound(out, "exclusiveMinimum", "EXCLUSIVE_MINIMUM", o.exclusive_minimum, u.exclusive_minimum)
+    # Draft 4 spells exclusivity as a boolean beside maximum/minimum; Confluent ignores it.
+    for name, old, new in (
+        ("exclusiveMaximum", o.exclusive_maximum_flag, u.exclusive_maximum_flag),
+        ("exclusiveMinimum", o.exclusive_minimum_flag, u.exclusive_minimum_flag),
+    ):
+        if old != new:
+            kind = "EXCLUSIVE_MAXIMUM" if name == "exclusiveMaximum" else "EXCLUSIVE_MINIMUM"
+            out.append((f"{kind}_{'ADDED' if new else 'REMOVED'}", (name,)))
+    _multiple_of(o.multiple_of, u.multiple_of, out)
+    if o.integer != u.integer:
+        out.append(("TYPE_EXTENDED" if o.integer else "TYPE_NARROWED", ()))
+
+
+def _multiple_of(old_raw: float | None, new_raw: float | None, out: list[Diff]) -> None:
+    old, new = _dec(old_raw), _dec(new_raw)
+    if old == new:
+        return
+    path = ("multipleOf",)
+    if old is None:
+        out.append(("MULTIPLE_OF_ADDED", path))
+    elif new is None:
+        out.append(("MULTIPLE_OF_REMOVED", path))
+    elif old != 0 and new % old == 0:
+        out.append(("MULTIPLE_OF_EXPANDED", path))
+    elif new != 0 and old % new == 0:
+        out.append(("MULTIPLE_OF_REDUCED", path))
+    else:
+        out.append(("MULTIPLE_OF_CHANGED", path))
+
+
+def _dec(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - str() of a number always parses
+        return None
+
+
+def _enum(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    if o.values == u.values:
+        return
+    if u.values >= o.values:
+        out.append(("ENUM_ARRAY_EXTENDED", ("enum",)))
+    elif o.values >= u.values:
+        out.append(("ENUM_ARRAY_NARROWED", ("enum",)))
+    else:
+        out.append(("ENUM_ARRAY_CHANGED", ("enum",)))
+
+
+def _const(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    if o.const != u.const:
+        out.append(("ENUM_ARRAY_CHANGED", ("const",)))
+
+
+def _not(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    inner = c.compare(u.negated, o.negated)  # reversed: what the old schema excluded
+    out.append(("NOT_TYPE_NARROWED" if c.ok(inner) else "NOT_TYPE_EXTENDED", ("not",)))
+
+
+def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    from evtctl.compat.matching import max_matching
+
+    if o.criterion != u.criterion:
+        single_o, single_u = len(o.subschemas) == 1, len(u.subschemas) == 1
+        if (
+            u.criterion == "anyOf"
+            or (single_o and single_u)
+            or (single_o and u.criterion == "oneOf")
+            or (single_u and o.criterion == "allOf")
+        ):
+            out.append(("COMBINED_TYPE_EXTENDED", ()))
+        else:
+            out.append(("COMBINED_TYPE_CHANGED", ()))
+            return
+    olds, news = _unique(o.subschemas), _unique(u.subschemas)
+    if len(olds) < len(news):
+        out.append(("PRODUCT_TYPE_EXTENDED" if u.criterion == "allOf" else "SUM_TYPE_EXTENDED", ()))
+    elif len(olds) > len(news):
+        out.append(("SUM_TYPE_NARROWED" if o.criterion != "allOf" else "PRODUCT_TYPE_NARROWED", ()))
+    edges: dict[tuple[int, int], list[Diff]] = {}
+    for i, old in enumerate(olds):
+        prefix = (o.criterion, str(i))
+        for j, new in enumerate(news):
+            sub = [(k, prefix + p) for k, p in c.compare(old, new)]
+            if c.ok(sub):
+                edges[(i, j)] = sub
+    matching = max_matching(len(olds), len(news), {e: len(d) for e, d in edges.items()})
+    for edge in sorted(matching):
+        out.extend(edges[edge])
+    if len(matching) < min(len(olds), len(news)):
+        out.append(("COMBINED_TYPE_SUBSCHEMAS_CHANGED", ()))
+
+
+def _object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    from evtctl.compat.objects import compare_object
+
+    compare_object(c, o, u, out)
+
+
+def _array(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    from evtctl.compat.arrays import compare_array
+
+    compare_array(c, o, u, out)
+
+
+_HANDLERS = {
+    "string": _string,
+    "number": _number,
+    "enum": _enum,
+    "const": _const,
+    "not": _not,
+    "combined": _combined,
+    "object": _object,
+    "array": _array,
+}
+
+
+def pattern_matches(pattern: str, name: str) -> bool:
+    """Java's ``Matcher.find()``: the pattern matches somewhere in the name."""
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return False

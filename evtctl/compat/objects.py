@@ -1,0 +1,172 @@
+"""Object keywords: ``required``, ``properties`` against the content model, dependencies,
+``additionalProperties``, ``unevaluatedProperties`` and the property-count limits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evtctl.compat.diff import Diff, _bound, pattern_matches
+from evtctl.compat.model import Node
+
+if TYPE_CHECKING:
+    from evtctl.compat.diff import Comparer
+
+
+def compare_object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    _required(o, u, out)
+    _properties(c, o, u, out)
+    _dependencies(c, o, u, out)
+    _additional(c, o, u, out)
+    _unevaluated(c, o.unevaluated, u.unevaluated, "PROPERTIES", "unevaluatedProperties", out)
+    _bound(out, "maxProperties", "MAX_PROPERTIES", o.max_properties, u.max_properties)
+    _bound(out, "minProperties", "MIN_PROPERTIES", o.min_properties, u.min_properties)
+
+
+def _required(o: Node, u: Node, out: list[Diff]) -> None:
+    for name in o.properties:
+        if name not in u.properties:
+            continue
+        was, now = name in o.required, name in u.required
+        if was and not now:
+            out.append(("REQUIRED_ATTRIBUTE_REMOVED", ("required", name)))
+        elif now and not was:
+            kind = "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if u.properties[name].has_default else "REQUIRED_ATTRIBUTE_ADDED"
+            out.append((kind, ("required", name)))
+
+
+def is_open(node: Node) -> bool:
+    """Fully open: anything not named is allowed (no schema for additional/unevaluated ones)."""
+    if not node.permits_additional or node.additional is not None or node.pattern_properties:
+        return False
+    return node.unevaluated is None or node.unevaluated.kind in ("empty", "true")
+
+
+def partial_schema(node: Node, name: str) -> Node | None:
+    """The schema an unnamed property ``name`` gets from a partially open content model."""
+    for pattern, schema in node.pattern_properties:
+        if pattern_matches(pattern, name):
+            return schema
+    if node.additional is not None:
+        return node.additional
+    un = node.unevaluated
+    if node.permits_additional and un is not None and un.kind not in ("false", "empty", "true"):
+        return un
+    return None
+
+
+def _properties(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    for name in {**o.properties, **u.properties}:
+        path = ("properties", name)
+        old, new = o.properties.get(name), u.properties.get(name)
+        if new is None and old is not None:
+            _removed(c, old, u, name, path, out)
+        elif old is None and new is not None:
+            _added(c, o, new, u, name, path, out)
+        else:
+            c.nested(out, path, old, new)
+
+
+def _removed(c: Comparer, old: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]) -> None:
+    if is_open(u):
+        out.append(("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", path))
+        return
+    cover = partial_schema(u, name)
+    if cover is not None:
+        sub = [(k, path + p) for k, p in c.compare(old, cover)]
+        out.extend(sub)
+        covered = "IS" if c.ok(sub) else "NOT"
+        out.append((f"PROPERTY_REMOVED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+    elif old.kind == "false":
+        out.append(("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path))
+    else:
+        out.append(("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", path))
+
+
+def _added(c: Comparer, o: Node, new: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]) -> None:
+    required = name in u.required
+    if is_open(o):
+        if new.kind in ("empty", "true"):
+            out.append(("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path))
+        elif required:
+            kind = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL" if new.has_default else "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            out.append((kind, path))
+        else:
+            out.append(("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path))
+        return
+    cover = partial_schema(o, name)
+    if cover is not None:
+        sub = [(k, path + p) for k, p in c.compare(cover, new)]
+        out.extend(sub)
+        covered = "IS" if c.ok(sub) else "NOT"
+        out.append((f"PROPERTY_ADDED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+    if required:
+        kind = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL" if new.has_default else "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
+        out.append((kind, path))
+    else:
+        out.append(("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path))
+
+
+def _dependencies(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    for name in {**o.property_dependencies, **u.property_dependencies}:
+        path = ("dependencies", name)
+        old, new = o.property_dependencies.get(name), u.property_dependencies.get(name)
+        if new is None:
+            out.append(("DEPENDENCY_ARRAY_REMOVED", path))
+        elif old is None:
+            out.append(("DEPENDENCY_ARRAY_ADDED", path))
+        elif old != new:
+            if new >= old:
+                out.append(("DEPENDENCY_ARRAY_EXTENDED", path))
+            elif old >= new:
+                out.append(("DEPENDENCY_ARRAY_NARROWED", path))
+            else:
+                out.append(("DEPENDENCY_ARRAY_CHANGED", path))
+    for name in {**o.schema_dependencies, **u.schema_dependencies}:
+        path = ("dependencies", name)
+        old_s, new_s = o.schema_dependencies.get(name), u.schema_dependencies.get(name)
+        if new_s is None:
+            out.append(("DEPENDENCY_SCHEMA_REMOVED", path))
+        elif old_s is None:
+            out.append(("DEPENDENCY_SCHEMA_ADDED", path))
+        else:
+            c.nested(out, path, old_s, new_s)
+
+
+def _additional(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
+    path = ("additionalProperties",)
+    if o.permits_additional != u.permits_additional:
+        kind = "ADDITIONAL_PROPERTIES_ADDED" if u.permits_additional else "ADDITIONAL_PROPERTIES_REMOVED"
+        out.append((kind, path))
+    elif o.additional is None and u.additional is not None:
+        out.append(("ADDITIONAL_PROPERTIES_NARROWED", path))
+    elif u.additional is None and o.additional is not None:
+        out.append(("ADDITIONAL_PROPERTIES_EXTENDED", path))
+    elif o.additional is not None:
+        c.nested(out, path, o.additional, u.additional)
+
+
+def _unevaluated(
+    c: Comparer, old: Node | None, new: Node | None, what: str, name: str, out: list[Diff]
+) -> None:
+    """Shared by objects and arrays: ``unevaluatedProperties`` / ``unevaluatedItems``."""
+    if old is None and new is None:
+        return
+    path = (name,)
+    o_false = old is not None and old.kind == "false"
+    n_false = new is not None and new.kind == "false"
+    o_empty = old is not None and old.kind in ("empty", "true")
+    n_empty = new is not None and new.kind in ("empty", "true")
+    if old is None:
+        out.append((f"UNEVALUATED_{what}_{'REMOVED' if n_false else 'NARROWED'}", path))
+    elif new is None:
+        out.append((f"UNEVALUATED_{what}_{'ADDED' if o_false else 'EXTENDED'}", path))
+    elif o_false and not n_false:
+        out.append((f"UNEVALUATED_{what}_ADDED", path))
+    elif n_false and not o_false:
+        out.append((f"UNEVALUATED_{what}_REMOVED", path))
+    elif o_empty and not n_empty:
+        out.append((f"UNEVALUATED_{what}_NARROWED", path))
+    elif n_empty and not o_empty:
+        out.append((f"UNEVALUATED_{what}_EXTENDED", path))
+    else:
+        c.nested(out, path, old, new)

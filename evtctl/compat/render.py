@@ -1,0 +1,72 @@
+"""Render a :class:`CompatResult` as JSON or as plain sentences a reviewer can read.
+
+Renderers never print; they return text. The command decides where it goes (and adds colour
+on a terminal).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from evtctl.compat.wording import describe
+
+if TYPE_CHECKING:
+    from evtctl.compat import Change, CompatResult
+
+
+def to_json_data(result: CompatResult) -> dict[str, Any]:
+    changes: list[dict[str, Any]] = []
+    for c in result.changes:
+        item: dict[str, Any] = {
+            "type": c.type,
+            "path": c.path,
+            "compatible": c.compatible,
+            "from_version": c.from_version,
+            "to_version": c.to_version,
+            "direction": c.direction,
+        }
+        if c.has_example:
+            item["example"] = c.example
+            item["example_note"] = c.example_note
+        changes.append(item)
+    return {"compatible": result.compatible, "mode": result.mode, "policy": result.policy, "changes": changes}
+
+
+def to_json(result: CompatResult) -> str:
+    return json.dumps(to_json_data(result), indent=2, sort_keys=False)
+
+
+def verdict_line(result: CompatResult) -> str:
+    broken = sum(1 for c in result.changes if not c.compatible)
+    if result.compatible:
+        return f"compatible under {result.mode} ({result.policy}): {len(result.changes)} change(s), all allowed"
+    return f"INCOMPATIBLE under {result.mode} ({result.policy}): {broken} of {len(result.changes)} change(s) not allowed"
+
+
+def change_lines(change: Change) -> list[str]:
+    """The lines for one change: status, kind, path, explanation, and the example if any."""
+    status = "allowed" if change.compatible else "NOT ALLOWED"
+    reader, writer = (
+        (change.to_version, change.from_version)
+        if change.direction == "backward"
+        else (change.from_version, change.to_version)
+    )
+    lines = [
+        f"[{status}] v{change.from_version} -> v{change.to_version} {change.type} at {change.path}",
+        f"    {describe(change.type)} (a consumer on v{reader} reading events written with v{writer})",
+    ]
+    if change.has_example:
+        lines.append(f"    example event: {json.dumps(change.example)}")
+        if change.example_note:
+            lines.append(f"    ({change.example_note})")
+    elif not change.compatible:
+        lines.append("    no example event found; the verdict follows Confluent's rule for this change")
+    return lines
+
+
+def to_text(result: CompatResult) -> str:
+    lines = [verdict_line(result)]
+    for change in result.changes:
+        lines.extend(change_lines(change))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,260 @@
+"""Read a JSON Schema file (JSON or YAML) and the local files its ``$ref``s reach.
+
+Everything that can go wrong becomes one :class:`SchemaFileError` naming the file, line and
+column: unreadable or non-UTF-8 files, syntax errors (with the parser's position), duplicate
+keys, non-JSON YAML values, documents that are too large or too deeply nested, YAML alias
+bombs, schemas that fail their draft's metaschema, and ``$ref``s that are missing, remote
+(unless allowed) or outside ``root``. Cycles between files terminate.
+
+Without ``$schema`` a schema is checked as draft 7, the dialect Confluent Schema Registry
+assumes, so evtctl and the registry read unmarked schemas the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+from evtctl.compat import SchemaVersion
+from evtctl.compat.model import UnresolvableRef, pointer
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 256
+MAX_YAML_NODES = 1_000_000
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class SchemaFileError(Exception):
+    """A schema file that cannot be used, with where the problem is (1-based; 0 if unknown)."""
+
+    def __init__(self, message: str, path: Path | str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else f"{self.path}"
+        return f"{where}: {self.message}"
+
+
+def load_schema_file(
+    path: Path, version: int = 1, root: Path | None = None, allow_remote: bool = False
+) -> SchemaVersion:
+    """Load ``path`` as version ``version`` of a contract, with every local document it refers to."""
+    path = Path(path)
+    main_uri = path.resolve().as_uri()
+    texts: dict[str, tuple[Path, str]] = {}
+    docs: dict[str, Any] = {}
+    pending = [(path.resolve(), main_uri)]
+    while pending:
+        file, uri = pending.pop()
+        if uri in docs:
+            continue
+        text = _read(file)
+        texts[uri] = (file, text)
+        docs[uri] = _parse(file, text)
+        _check_metaschema(file, text, docs[uri])
+        # Local files the document refers to join the queue; each file is read once.
+        for ref, base in _refs(docs[uri], uri):
+            target = urljoin(base, ref)
+            target_uri, frag = urldefrag(target)
+            scheme = urlparse(target_uri).scheme
+            if scheme == "file":
+                ref_path = Path(unquote(urlparse(target_uri).path))
+                if root is not None and not _inside(ref_path, root):
+                    raise _ref_error(file, text, ref, f"$ref {ref!r} points outside {root}")
+                if target_uri not in docs:
+                    if not ref_path.is_file():
+                        raise _ref_error(file, text, ref, f"$ref {ref!r}: file {ref_path} not found")
+                    pending.append((ref_path, target_uri))
+            elif target_uri and not _declared_id(docs, target_uri) and not allow_remote:
+                raise _ref_error(file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)")
+    _check_fragments(docs, texts, allow_remote)
+    main = docs.pop(main_uri)
+    return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
+
+
+def _inside(target: Path, root: Path) -> bool:
+    try:
+        target.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _read(file: Path) -> str:
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise SchemaFileError(f"file is too large ({size} bytes; limit {MAX_BYTES})", file)
+        data = file.read_bytes()
+    except SchemaFileError:
+        raise
+    except OSError as exc:
+        raise SchemaFileError(f"cannot read file: {exc.strerror or exc}", file) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SchemaFileError("file is not valid UTF-8", file, line, column) from None
+
+
+def _parse(file: Path, text: str) -> Any:
+    if file.suffix.lower() in YAML_SUFFIXES or not text.lstrip().startswith(("{", "[")):
+        from evtctl.compat.yamlload import YamlError, load_yaml
+
+        try:
+            value = load_yaml(text, MAX_YAML_NODES)
+        except YamlError as exc:
+            raise SchemaFileError(exc.message, file, exc.line, exc.column) from None
+    else:
+        try:
+            value = json.loads(text, object_pairs_hook=_no_duplicates)
+        except json.JSONDecodeError as exc:
+            raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
+        except _DuplicateKey as exc:
+            line, column = _locate(text, json.dumps(exc.key), nth=2) or (0, 0)
+            raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column) from None
+        except RecursionError:
+            raise SchemaFileError("document is nested too deeply", file) from None
+    if _depth_exceeds(value, MAX_DEPTH):
+        raise SchemaFileError(f"document is nested more than {MAX_DEPTH} levels deep", file)
+    if not isinstance(value, (dict, bool)):
+        raise SchemaFileError("a schema must be an object or a boolean", file, 1, 1)
+    return value
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _check_metaschema(file: Path, text: str, schema: Any) -> None:
+    from jsonschema import Draft7Validator, SchemaError
+    from jsonschema.validators import validator_for
+
+    declared = schema.get("$schema") if isinstance(schema, dict) else None
+    if declared is not None and (not isinstance(declared, str) or validator_for({"$schema": declared}, default=None) is None):  # type: ignore[call-overload]
+        raise SchemaFileError(f"unknown $schema {declared!r}", file)
+    cls = validator_for(schema, default=Draft7Validator)
+    try:
+        cls.check_schema(schema)
+    except SchemaError as exc:
+        steps = [str(p) for p in exc.path]
+        line, column = (_locate(text, json.dumps(steps[-1])) or _locate(text, steps[-1] + ":") or (0, 0)) if steps else (0, 0)
+        draft = cls.__name__.removesuffix("Validator")
+        message = f"not a valid {draft} schema at #/{'/'.join(steps)}: {exc.message}"
+        raise SchemaFileError(message, file, line, column) from None
+    except RecursionError:
+        raise SchemaFileError("schema is nested too deeply", file) from None
+
+
+def _refs(doc: Any, uri: str) -> list[tuple[str, str]]:
+    """Every ``$ref`` in a document with the base URI it is resolved against."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(doc, uri)]
+    while stack:
+        item, base = stack.pop()
+        if isinstance(item, dict):
+            sid = item.get("$id")
+            if isinstance(sid, str) and not sid.startswith("#"):
+                base = urljoin(base, sid)
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.append((ref, base))
+            for key, value in item.items():
+                if key not in ("enum", "const", "default", "examples"):
+                    stack.append((value, base))
+        elif isinstance(item, list):
+            stack.extend((v, base) for v in item)
+    return found
+
+
+def _declared_id(docs: dict[str, Any], uri: str) -> bool:
+    for doc in docs.values():
+        stack = [doc]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if isinstance(item.get("$id"), str) and urldefrag(item["$id"])[0] == uri:
+                    return True
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return False
+
+
+def _check_fragments(docs: dict[str, Any], texts: dict[str, tuple[Path, str]], allow_remote: bool) -> None:
+    for uri, doc in docs.items():
+        file, text = texts[uri]
+        for ref, base in _refs(doc, uri):
+            target_uri, frag = urldefrag(urljoin(base, ref))
+            target = docs.get(target_uri)
+            if target is None:
+                continue  # a declared $id or an allowed remote document: nothing local to check
+            try:
+                if frag.startswith("/") or frag == "":
+                    pointer(target, frag, ref)
+                elif not _has_anchor(target, frag):
+                    raise UnresolvableRef(ref)
+            except UnresolvableRef:
+                raise _ref_error(file, text, ref, f"$ref {ref!r} does not resolve") from None
+
+
+def _has_anchor(doc: Any, name: str) -> bool:
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("$anchor") == name or item.get("$id") == "#" + name:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _ref_error(file: Path, text: str, ref: str, message: str) -> SchemaFileError:
+    line, column = _locate(text, json.dumps(ref)) or _locate(text, ref) or (0, 0)
+    return SchemaFileError(message, file, line, column)
+
+
+def _locate(text: str, needle: str, nth: int = 1) -> tuple[int, int] | None:
+    """Line and column of the ``nth`` occurrence of ``needle`` (the last one if fewer)."""
+    at = -1
+    for _ in range(nth):
+        nxt = text.find(needle, at + 1)
+        if nxt < 0:
+            break
+        at = nxt
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1

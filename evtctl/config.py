@@ -1,0 +1,174 @@
+"""The project configuration, ``evtctl.yaml``: found, validated, with documented defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evtctl.structure import problems_from_errors
+from evtctl.yamlsource import LDict, decode, parse_yaml
+
+CONFIG_NAMES = ("evtctl.yaml", "evtctl.yml")
+
+DEFAULT_MODES: Mapping[str, str] = {
+    "events": "FULL_TRANSITIVE",
+    "results": "FULL_TRANSITIVE",
+    "commands": "BACKWARD_TRANSITIVE",
+    "private": "NONE",
+}
+DEFAULT_POLICY = "lenient"
+
+
+class ConfigError(Exception):
+    """The config file is unreadable or invalid; carries the place."""
+
+    def __init__(self, message: str, file: Path, line: int = 1, column: int = 1) -> None:
+        super().__init__(f"{file}:{line}:{column}: {message}")
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Ignore:
+    rule: str
+    path: str  # glob, relative to the config's folder
+    reason: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    cluster_id: str | None = None
+    partitions: int | None = None
+    replication_factor: int | None = None
+    config: Mapping[str, str] = field(default_factory=dict)
+    principal: str = "User:{service}"
+    managed_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    path: Path | None
+    root: Path
+    companies: tuple[str, ...] = ()
+    namespaces: tuple[str, ...] = ()
+    rule_severities: Mapping[str, str] = field(default_factory=dict)
+    policy: str = DEFAULT_POLICY
+    default_modes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MODES))
+    contract_modes: Mapping[str, str] = field(default_factory=dict)
+    allow_remote_refs: bool = False
+    ignores: tuple[Ignore, ...] = ()
+    environments: Mapping[str, Environment] = field(default_factory=dict)
+
+    def mode_for(self, topic: str, kind: str | None, contract: str,
+                 declared: str | None = None) -> str:
+        """Compatibility mode of a contract: the manifest, then the config, then the kind."""
+        if declared:
+            return declared
+        override = self.contract_modes.get(f"{topic}/{contract}")
+        if override:
+            return override
+        return self.default_modes.get(kind or "private", "NONE")
+
+
+def find_config(search_from: Sequence[Path]) -> Path | None:
+    """The nearest evtctl.yaml in a folder of the paths or above them."""
+    starts = [p.resolve() for p in search_from] or [Path.cwd().resolve()]
+    for start in starts:
+        folder = start if start.is_dir() else start.parent
+        for candidate_dir in (folder, *folder.parents):
+            for name in CONFIG_NAMES:
+                candidate = candidate_dir / name
+                if candidate.is_file():
+                    return candidate
+    return None
+
+
+def load_config(explicit: Path | None, search_from: Sequence[Path]) -> ProjectConfig:
+    """The project config: the one named, the nearest one found, or the defaults."""
+    path = explicit if explicit is not None else find_config(search_from)
+    if path is None:
+        root = search_from[0] if search_from else Path.cwd()
+        return ProjectConfig(None, (root if root.is_dir() else root.parent).resolve())
+    return parse_config(path)
+
+
+def parse_config(path: Path) -> ProjectConfig:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config: {exc.strerror or exc}", path) from None
+    text, problem = decode(raw)
+    if text is None:
+        assert problem is not None
+        raise ConfigError(problem.message, path, problem.line, problem.column)
+    parsed = parse_yaml(text)
+    for p in parsed.problems:
+        raise ConfigError(p.message, path, p.line, p.column)
+    if len(parsed.documents) != 1:
+        raise ConfigError("the config file must hold exactly one YAML document", path)
+    doc = parsed.documents[0]
+    for p in doc.problems:
+        raise ConfigError(p.message, path, p.line, p.column)
+    data = doc.data
+    if not isinstance(data, LDict):
+        raise ConfigError("the config must be a mapping (start with 'version: 1')", path)
+    from jsonschema import Draft202012Validator
+
+    from evtctl.schemas_path import load_schema
+
+    errors = problems_from_errors(
+        Draft202012Validator(load_schema("config")).iter_errors(data), data)
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(first.message + more, path, *first.pos)
+    return _build(path, data)
+
+
+def _strings(value: object) -> Mapping[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, str] = {}
+    for k, v in value.items():
+        out[k] = ("true" if v else "false") if isinstance(v, bool) else str(v)
+    return out
+
+
+def _build(path: Path, data: LDict) -> ProjectConfig:
+    compat = data.get("compatibility") or {}
+    modes = dict(DEFAULT_MODES)
+    modes.update(compat.get("defaults") or {})
+    ignores = tuple(
+        Ignore(i["rule"], i["path"], i["reason"], line=data["ignores"].item_pos[n][0])
+        for n, i in enumerate(data.get("ignores") or ())
+    )
+    environments = {
+        name: Environment(
+            name=name,
+            cluster_id=env.get("clusterId"),
+            partitions=env.get("partitions"),
+            replication_factor=env.get("replicationFactor"),
+            config=_strings(env.get("config")),
+            principal=env.get("principal", "User:{service}"),
+            managed_prefixes=tuple(env.get("managedPrefixes") or ()),
+        )
+        for name, env in (data.get("environments") or {}).items()
+    }
+    return ProjectConfig(
+        path=path,
+        root=path.resolve().parent,
+        companies=tuple(data.get("companies") or ()),
+        namespaces=tuple(data.get("namespaces") or ()),
+        rule_severities=dict(data.get("rules") or {}),
+        policy=compat.get("policy", DEFAULT_POLICY),
+        default_modes=modes,
+        contract_modes=dict(compat.get("contracts") or {}),
+        allow_remote_refs=bool(compat.get("allowRemoteRefs", False)),
+        ignores=ignores,
+        environments=environments,
+    )

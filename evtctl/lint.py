@@ -1,0 +1,102 @@
+"""Run every rule over an organisation and turn problems into findings.
+
+The engine adds what rules leave out: the rule id, the severity from the project
+configuration, and the filtering of configured ignores. It sorts and de-duplicates in
+one place, and returns one value that every reporter renders.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from evtctl.config import ProjectConfig
+from evtctl.findings import Finding, LintResult, Severity, sort_findings
+from evtctl.manifest.loader import LoadResult, load_organisation
+from evtctl.rules import all_rules
+from evtctl.rules.base import Context, RuleSpec
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    today: date | None = None
+    use_cache: bool = True
+
+
+def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
+    """The configured severity of a rule, or None when it is turned off."""
+    for key in (spec.id, spec.name, *spec.aliases):
+        value = config.rule_severities.get(key)
+        if value is not None:
+            return None if value == "off" else Severity(value)
+    return spec.severity
+
+
+def lint_paths(paths: Sequence[Path], config: ProjectConfig,
+               options: LintOptions = LintOptions()) -> LintResult:
+    """Load the manifests below ``paths`` and check them. Raises PathNotFound."""
+    loaded = load_organisation(paths)
+    return lint_loaded(loaded, config, options)
+
+
+def lint_loaded(loaded: LoadResult, config: ProjectConfig,
+                options: LintOptions = LintOptions()) -> LintResult:
+    ctx = Context(org=loaded.org, config=config, today=options.today or date.today(),
+                  use_cache=options.use_cache)
+    specs = {spec.id: spec for spec in all_rules()}
+    raw: list[Finding] = []
+    for rp in loaded.problems:
+        spec = specs[rp.rule]
+        severity = severity_for(spec, config)
+        if severity is not None:
+            raw.append(_finding(spec, severity, rp.problem))
+    for spec in specs.values():
+        if spec.check is None:
+            continue
+        severity = severity_for(spec, config)
+        if severity is None:
+            continue
+        for problem in spec.check(ctx):
+            raw.append(_finding(spec, severity, problem))
+    kept, suppressed = apply_ignores(raw, config)
+    return LintResult(findings=sort_findings(kept), files=tuple(loaded.files),
+                      services=len(loaded.org.services), suppressed=suppressed)
+
+
+def _finding(spec: RuleSpec, severity: Severity, problem: object) -> Finding:
+    from evtctl.findings import Problem
+
+    assert isinstance(problem, Problem)
+    return Finding(spec.id, severity, problem.message, problem.location, problem.related,
+                   problem.json_path, problem.hint, problem.anchor)
+
+
+def apply_ignores(findings: list[Finding], config: ProjectConfig) -> tuple[list[Finding], int]:
+    """Drop the findings that an ``ignores`` entry of the config covers."""
+    if not config.ignores:
+        return findings, 0
+    kept: list[Finding] = []
+    suppressed = 0
+    specs = {spec.id: spec for spec in all_rules()}
+    for finding in findings:
+        spec = specs.get(finding.rule)
+        names = {finding.rule, "*"} | ({spec.name, *spec.aliases} if spec else set())
+        try:
+            rel = finding.file.resolve().relative_to(config.root).as_posix()
+        except ValueError:
+            rel = finding.file.as_posix()
+        if any(ig.rule in names and _glob(rel, ig.path) for ig in config.ignores):
+            suppressed += 1
+        else:
+            kept.append(finding)
+    return kept, suppressed
+
+
+def _glob(path: str, pattern: str) -> bool:
+    """fnmatch where ``**/`` may also match nothing (``a/**/b.yaml`` matches ``a/b.yaml``)."""
+    if fnmatch.fnmatchcase(path, pattern):
+        return True
+    return "**/" in pattern and fnmatch.fnmatchcase(path, pattern.replace("**/", ""))

@@ -1,0 +1,1 @@
+"""Service manifests: the model, the YAML loader with a source map, discovery."""

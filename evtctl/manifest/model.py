@@ -1,0 +1,160 @@
+"""The organisation as evtctl sees it: frozen values that know where they came from.
+
+Every object has ``loc`` (where its mapping starts) and ``at(field)`` (where the value of
+one of its keys is written), so any rule can point at the exact line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from evtctl.findings import Location
+from evtctl.naming import TopicKind, TopicName, parse_topic_name
+
+__all__ = [
+    "Contract", "ContractVersion", "Consume", "Deprecation", "EventRef", "Location",
+    "Organisation", "Produce", "Service", "Topic",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Located:
+    loc: Location
+    field_locs: Mapping[str, Location]
+
+    def at(self, name: str) -> Location:
+        """Where the value of ``name`` is written (the object itself when absent)."""
+        return self.field_locs.get(name, self.loc)
+
+
+@dataclass(frozen=True, slots=True)
+class Deprecation(_Located):
+    sunset: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractVersion(_Located):
+    version: int
+    schema: str
+    deprecated: Deprecation | None = None
+
+    @property
+    def schema_path(self) -> Path:
+        """The schema file, relative to the manifest."""
+        return self.loc.file.parent / self.schema
+
+
+@dataclass(frozen=True, slots=True)
+class Contract(_Located):
+    name: str
+    versions: tuple[ContractVersion, ...]
+    compatibility: str | None = None
+    description: str | None = None
+
+    def version(self, number: int) -> ContractVersion | None:
+        return next((v for v in self.versions if v.version == number), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic(_Located):
+    name: str
+    contracts: tuple[Contract, ...] = ()
+    partitions: int | None = None
+    replication_factor: int | None = None
+    config: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def parsed(self) -> TopicName | None:
+        return parse_topic_name(self.name)
+
+    @property
+    def kind(self) -> TopicKind | None:
+        parsed = self.parsed
+        return parsed.kind if parsed else None
+
+    def contract(self, name: str) -> Contract | None:
+        return next((c for c in self.contracts if c.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef(_Located):
+    """An event named in consumes/produces, optionally pinned: ``Name`` or ``Name@3``."""
+
+    name: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return self.name if self.version is None else f"{self.name}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Consume(_Located):
+    topic: str
+    events: tuple[EventRef, ...] | None = None  # None: every event on the topic
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Produce(_Located):
+    topic: str
+    events: tuple[EventRef, ...] | None = None
+    reply_topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service(_Located):
+    company: str
+    namespace: str
+    name: str
+    topics: tuple[Topic, ...] = ()
+    consumes: tuple[Consume, ...] = ()
+    produces: tuple[Produce, ...] = ()
+    owner: str | None = None
+    description: str | None = None
+    document: int = 0  # index of the YAML document in its file
+
+    @property
+    def id(self) -> str:
+        return f"{self.company}.{self.namespace}.{self.name}"
+
+    @property
+    def file(self) -> Path:
+        return self.loc.file
+
+    def group_id(self, consume: Consume) -> str:
+        """The consumer group a subscription uses (the service id unless set)."""
+        return consume.group or self.id
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """All services found, in discovery order."""
+
+    services: tuple[Service, ...]
+
+    @cached_property
+    def _owners(self) -> dict[str, tuple[Service, Topic]]:
+        owners: dict[str, tuple[Service, Topic]] = {}
+        for service in self.services:
+            for topic in service.topics:
+                owners.setdefault(topic.name, (service, topic))
+        return owners
+
+    def topic_owners(self) -> dict[str, tuple[Service, Topic]]:
+        """Topic name → its (first) declaring service and the declaration."""
+        return self._owners
+
+    def owner_of(self, topic: str) -> tuple[Service, Topic] | None:
+        return self._owners.get(topic)
+
+    def topics(self) -> Iterator[tuple[Service, Topic]]:
+        for service in self.services:
+            for topic in service.topics:
+                yield service, topic
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)

@@ -1,0 +1,23 @@
+"""Reporters render a LintResult; every format renders the same value.
+
+``REPORTERS`` maps a format name to the module that renders it. Only the text
+reporter imports rich, and only when writing to a terminal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TextIO
+
+from evtctl.findings import LintResult
+
+REPORTERS = {
+    "text": "evtctl.report.text",
+    "json": "evtctl.report.json_report",
+}
+
+
+def render(result: LintResult, format: str, stream: TextIO | None = None) -> None:
+    module = importlib.import_module(REPORTERS[format])
+    module.render(result, stream or sys.stdout)

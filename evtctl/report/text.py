@@ -1,0 +1,72 @@
+"""``--format text``: findings grouped by file, then a summary line.
+
+On a terminal the output is coloured with rich; when piped it is plain text with the
+same content, one finding per line (``line:column  severity  RULE  message``).
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TextIO
+
+from evtctl.findings import Finding, LintResult, Severity, display_path
+
+
+def summary_line(result: LintResult) -> str:
+    s = result.summary
+    parts = [f"{s.errors} error{'s' if s.errors != 1 else ''}",
+             f"{s.warnings} warning{'s' if s.warnings != 1 else ''}"]
+    if s.suppressed:
+        parts.append(f"{s.suppressed} suppressed")
+    where = (f"{s.files} manifest file{'s' if s.files != 1 else ''}, "
+             f"{s.services} service{'s' if s.services != 1 else ''}")
+    verdict = "failed" if s.errors else "passed"
+    return f"lint {verdict}: {', '.join(parts)} in {where}"
+
+
+def _lines(finding: Finding) -> list[str]:
+    from evtctl.rules import find_rule
+
+    spec = find_rule(finding.rule)
+    name = f" {spec.name}" if spec else ""
+    out = [f"  {finding.line}:{finding.column}  {finding.severity.value:<7}  "
+           f"{finding.rule}{name}  {finding.message}"]
+    for rel in finding.related:
+        out.append(f"      related: {display_path(rel.location.file)}:{rel.location.line}:"
+                   f"{rel.location.column} {rel.message}")
+    if finding.hint:
+        out.append(f"      example: {finding.hint}")
+    return out
+
+
+def render(result: LintResult, stream: TextIO) -> None:
+    if stream.isatty():
+        _render_rich(result, stream)
+        return
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        stream.write(display_path(file) + "\n")
+        for finding in group:
+            stream.write("\n".join(_lines(finding)) + "\n")
+        stream.write("\n")
+    stream.write(summary_line(result) + "\n")
+
+
+def _render_rich(result: LintResult, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=stream, highlight=False)
+    styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        console.print(f"[bold underline]{escape(display_path(file))}[/]")
+        for finding in group:
+            first, *rest = _lines(finding)
+            head = (f"  [dim]{finding.line}:{finding.column}[/]  "
+                    f"[{styles[finding.severity]}]{finding.severity.value:<7}[/]  "
+                    f"[cyan]{escape(first.split('  ', 3)[3])}[/]")
+            console.print(head, soft_wrap=True)
+            for line in rest:
+                console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
+        console.print()
+    style = "bold red" if result.errors else "bold green"
+    console.print(f"[{style}]{escape(summary_line(result))}[/]")

@@ -1,0 +1,68 @@
+"""What a rule is: a frozen spec that declares itself, and the context it checks."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from evtctl.config import ProjectConfig
+from evtctl.findings import Problem, Severity
+from evtctl.manifest.model import Organisation
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at. Rules never print and never raise on bad input."""
+
+    org: Organisation
+    config: ProjectConfig
+    today: date
+    use_cache: bool = True
+    # Shared memo for rules that load the same files (schemas) more than once.
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+Check = Callable[[Context], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str  # stable, never reused: EVT + three digits
+    name: str  # kebab-case; accepted wherever an id is
+    summary: str  # one line: what the rule protects
+    category: str
+    severity: Severity  # the default; configuration may change it
+    check: Check | None  # None: checked while loading (the loader reports it)
+    doc: str  # the module docstring: explanation, passing and failing example
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.summary
+
+
+def rule_from_module(module: ModuleType) -> RuleSpec:
+    """Build a spec from a rule module's constants, its check() and its docstring."""
+    check = getattr(module, "check", None)
+    return RuleSpec(
+        id=module.ID,
+        name=module.NAME,
+        summary=module.SUMMARY,
+        category=module.CATEGORY,
+        severity=Severity(getattr(module, "SEVERITY", "error")),
+        check=check,
+        doc=inspect.cleandoc(module.__doc__ or ""),
+        aliases=tuple(getattr(module, "ALIASES", ())),
+    )
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,89 @@
+"""Each contract version is compatible with the earlier ones under the contract's mode.
+
+Modes are Confluent Schema Registry's (``BACKWARD``, ``FORWARD``, ``FULL``, each
+``_TRANSITIVE``, and ``NONE``); the default follows the topic kind (events and
+results ``FULL_TRANSITIVE``, commands ``BACKWARD_TRANSITIVE``, private ``NONE``) and
+the policy is ``lenient`` unless the project config says ``strict``. A manifest sets
+a contract's mode with ``compatibility:``, the config with
+``compatibility.contracts``. The finding sits on the version that breaks, names the
+earlier version it breaks, the kind of change and where in the schema it happens,
+and shows an event that one side accepts and the other rejects.
+
+Failing (v2 turns ``age`` from integer to string)::
+
+    versions:
+      - {version: 1, schema: schemas/persona.v1.json}   # age: {type: integer}
+      - {version: 2, schema: schemas/persona.v2.json}   # age: {type: string}
+
+Passing: v2 only adds an optional property (lenient policy).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from evtctl.findings import Problem, Related
+from evtctl.rules.base import Context
+from evtctl.rules.contract_schemas import load_version
+
+ID = "EVT505"
+NAME = "contract-incompatible"
+SUMMARY = "A new contract version must be compatible under the contract's mode."
+CATEGORY = "contracts"
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    from evtctl.compat_cache import CompatCache
+
+    cache = CompatCache.open(enabled=ctx.use_cache)
+    try:
+        for _service, topic in ctx.org.topics():
+            for contract in topic.contracts:
+                if len(contract.versions) < 2:
+                    continue
+                mode = ctx.config.mode_for(topic.name, topic.kind.value if topic.kind else None,
+                                           contract.name, contract.compatibility)
+                if mode == "NONE":
+                    continue
+                loaded = [load_version(ctx, v)[0] for v in contract.versions]
+                if any(s is None for s in loaded):
+                    continue  # EVT502/EVT503 report it
+                numbers = [v.version for v in contract.versions]
+                if numbers != sorted(set(numbers)):
+                    continue  # EVT501 reports it
+                changes = cache.incompatible_changes(loaded, mode, ctx.config.policy)
+                by_number = {v.version: v for v in contract.versions}
+                for change in changes:
+                    version = by_number[change["to_version"]]
+                    earlier = by_number.get(change["from_version"])
+                    yield Problem(
+                        _message(contract.name, mode, ctx.config.policy, change),
+                        version.at("version"),
+                        related=(Related(earlier.at("version"),
+                                         f"version {earlier.version} declared here"),)
+                        if earlier else (),
+                        json_path=change["path"],
+                        hint=_example(change),
+                        anchor=f"{topic.name}/{contract.name}@{version.version}:"
+                               f"{change['type']}:{change['path']}:{change['from_version']}",
+                    )
+    finally:
+        cache.close()
+
+
+def _message(contract: str, mode: str, policy: str, change: dict[str, Any]) -> str:
+    return (f"{contract} v{change['to_version']} breaks v{change['from_version']} under "
+            f"{mode} ({policy}): {change['type']} at {change['path']}"
+            + (f" — {change['description']}" if change.get("description") else ""))
+
+
+def _example(change: dict[str, Any]) -> str | None:
+    if "example" not in change or change["example"] is None:
+        return None
+    text = json.dumps(change["example"], sort_keys=True)
+    if len(text) > 200:
+        text = text[:197] + "..."
+    note = change.get("example_note") or "an event one side accepts and the other rejects"
+    return f"{note}: {text}"

@@ -1,0 +1,54 @@
+"""Pinning a deprecated version is a warning: move to a newer version before its sunset.
+
+Failing (version 1 is deprecated)::
+
+    consumes:
+      - topic: arcadia.identity.personaservice.events
+        events: [PersonaCreated@1]
+
+Passing::
+
+    consumes:
+      - topic: arcadia.identity.personaservice.events
+        events: [PersonaCreated@2]
+"""
+
+from collections.abc import Iterator
+from datetime import date
+
+from evtctl.findings import Problem, Related
+from evtctl.manifest.model import ContractVersion
+from evtctl.rules.base import Context
+from evtctl.rules.pinned_versions import pinned
+
+ID = "EVT404"
+NAME = "deprecated-version-pinned"
+SUMMARY = "Pinning a deprecated contract version is a warning."
+CATEGORY = "references"
+SEVERITY = "warning"
+
+
+def sunset_of(version: ContractVersion) -> date | None:
+    if version.deprecated is None or version.deprecated.sunset is None:
+        return None
+    try:
+        return date.fromisoformat(version.deprecated.sunset)
+    except ValueError:
+        return None
+
+
+def is_retired(version: ContractVersion, today: date) -> bool:
+    sunset = sunset_of(version)
+    return sunset is not None and sunset < today
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    for service, _entry, _verb, topic, ref, version in pinned(ctx):
+        if version is None or version.deprecated is None or is_retired(version, ctx.today):
+            continue
+        dep = version.deprecated
+        when = f" (sunset {dep.sunset})" if dep.sunset else ""
+        why = f": {dep.reason}" if dep.reason else ""
+        yield Problem(f"{service.id} pins {ref} on {topic.name}, which is deprecated{when}{why}",
+                      ref.loc, related=(Related(dep.loc, "deprecated here"),),
+                      anchor=f"{topic.name}/{ref}")

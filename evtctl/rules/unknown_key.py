@@ -1,0 +1,22 @@
+"""Unknown keys are errors, so typos never pass silently.
+
+A misspelt key (``partitons``) would otherwise be ignored and the topic created with
+the default. The message names the closest known key.
+
+Failing::
+
+    topics:
+      - name: arcadia.identity.personaservice.events
+        partitons: 6
+
+Passing::
+
+    topics:
+      - name: arcadia.identity.personaservice.events
+        partitions: 6
+"""
+
+ID = "EVT005"
+NAME = "unknown-key"
+SUMMARY = "A manifest must not contain keys that format v1 does not define."
+CATEGORY = "loading"
