@@ -1,14 +1,134 @@
-"""`evtctl provision` (not available yet)."""
+"""``evtctl provision``: plan (default) or apply topics and ownership ACLs on a Kafka cluster.
+
+Only typer and the standard library are imported here; rich and confluent_kafka are loaded
+inside the command.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
 import typer
+
+_STYLES = {"+": "green", "~": "yellow", "-": "red", "!": "yellow"}
+Progress = Callable[[int, int], None]
+
+
+class _TerminalUi:
+    """Plan lines to stdout (coloured on a terminal), remarks and progress to stderr."""
+
+    def __init__(self) -> None:
+        self._stdout_tty = sys.stdout.isatty()
+        self._stderr_tty = sys.stderr.isatty()
+
+    def show(self, lines: Sequence[str]) -> None:
+        if not self._stdout_tty:
+            typer.echo("\n".join(lines))
+            return
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(highlight=False)
+        for line in lines:
+            sign = line.strip()[:1]
+            style = _STYLES.get(sign) if line.startswith("  ") else None
+            if "[refused" in line or "[failed" in line:
+                style = "red"
+            console.print(Text(line, style=style or ""))
+
+    def show_json(self, text: str) -> None:
+        typer.echo(text)
+
+    def note(self, text: str) -> None:
+        typer.echo(text, err=True)
+
+    def confirm(self, question: str) -> bool | None:
+        if not sys.stdin.isatty():
+            return None
+        answer = typer.prompt(f"{question} Only 'yes' applies", default="no",
+                              show_default=False, err=True)
+        return answer.strip().lower() == "yes"
+
+    def progress(self, total: int) -> AbstractContextManager[Progress | None]:
+        return self._progress(total)
+
+    @contextmanager
+    def _progress(self, total: int) -> Iterator[Progress | None]:
+        if not self._stderr_tty or total < 20:
+            yield None
+            return
+        from rich.console import Console
+        from rich.progress import Progress as RichProgress
+
+        with RichProgress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Applying", total=total)
+
+            def update(done: int, _total: int) -> None:
+                bar.update(task, completed=done)
+
+            yield update
+
+
+def provision(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Manifest files or folders (default: the current folder).")] = None,
+    bootstrap_server: Annotated[Optional[str], typer.Option(
+        "--bootstrap-server", metavar="HOST:PORT",
+        help="Kafka bootstrap servers (or EVTCTL_KAFKA_BOOTSTRAP_SERVERS).")] = None,
+    env: Annotated[Optional[str], typer.Option(
+        "--env", metavar="NAME",
+        help="Environment in evtctl.yaml: defaults, expected cluster id, ACL principal.")] = None,
+    command_config: Annotated[Optional[Path], typer.Option(
+        "--command-config", metavar="FILE",
+        help="Client properties file, as for Kafka's tools (SASL, SSL).")] = None,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Carry out the plan (asks first on a terminal).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 when the cluster differs from the manifests.")] = False,
+    acls: Annotated[bool, typer.Option(
+        "--acls", help="Also plan/apply the ACL bindings derived from ownership.")] = False,
+    allow_delete: Annotated[bool, typer.Option(
+        "--allow-delete",
+        help="Delete undeclared topics under managed prefixes, and unmanaged ACLs.")] = False,
+    allow_destructive: Annotated[bool, typer.Option(
+        "--allow-destructive",
+        help="Allow config changes that can delete records (cleanup.policy, lower "
+             "retention).")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", metavar="text|json", help="Output format.")] = "text",
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", metavar="FILE", help="Project config (default: evtctl.yaml found "
+                                          "above the paths).")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=1.0,
+        help="How long to wait for each Kafka request.")] = 30.0,
+) -> None:
+    """Plan (default) or apply the topics, configs and ACLs the manifests describe."""
+    from evtctl.provision.model import ProvisionError
+    from evtctl.provision.run import ProvisionRequest
+    from evtctl.provision.run import provision as run_provision
+
+    request = ProvisionRequest(
+        paths=tuple(paths or ()), bootstrap_server=bootstrap_server, environment=env,
+        command_config=command_config, config_file=config, apply=apply, yes=yes,
+        check=check, acls=acls, allow_delete=allow_delete,
+        allow_destructive=allow_destructive, output_format=output_format, timeout=timeout,
+    )
+    try:
+        code = run_provision(request, _TerminalUi())
+    except ProvisionError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("provision", context_settings={"allow_extra_args": True,
-                                          "ignore_unknown_options": True})
-    def _placeholder() -> None:
-        """Not available yet in this version of evtctl."""
-        typer.echo("evtctl: 'provision' is not available yet in this version", err=True)
-        raise typer.Exit(2)
+    app.command("provision")(provision)

@@ -1,0 +1,163 @@
+"""One provision run: manifests + config → desired state; cluster → observed state; plan;
+and, when asked, apply. Talks to the user only through ``Ui`` (the command implements it),
+and to Kafka only through a ``ClusterAdmin``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from evtctl.provision.apply import Progress, apply_plan
+from evtctl.provision.desired import desired_state
+from evtctl.provision.model import ClusterAdmin, DesiredState, Plan, ProvisionError
+from evtctl.provision.observe import observe
+from evtctl.provision.plan import PlanOptions, plan
+from evtctl.provision.render import render_json, render_text
+
+EXIT_OK, EXIT_DIFF, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ProvisionRequest:
+    paths: tuple[Path, ...]
+    bootstrap_server: str | None = None
+    environment: str | None = None
+    command_config: Path | None = None
+    config_file: Path | None = None
+    apply: bool = False
+    yes: bool = False
+    check: bool = False
+    acls: bool = False
+    allow_delete: bool = False
+    allow_destructive: bool = False
+    output_format: str = "text"
+    timeout: float = 30.0
+
+
+class Ui(Protocol):
+    def show(self, lines: Sequence[str]) -> None:
+        """Plan or result lines, to standard output (coloured on a terminal)."""
+
+    def show_json(self, text: str) -> None: ...
+
+    def note(self, text: str) -> None:
+        """A remark on standard error."""
+
+    def confirm(self, question: str) -> bool | None:
+        """The user's answer, or None when nobody can answer (no terminal)."""
+
+    def progress(self, total: int) -> AbstractContextManager[Progress | None]: ...
+
+
+AdminFactory = Callable[[Mapping[str, str], float], ClusterAdmin]
+
+
+def load_desired(request: ProvisionRequest) -> DesiredState:
+    from evtctl.config import ConfigError, load_config
+    from evtctl.manifest.discovery import PathNotFound
+    from evtctl.manifest.loader import load_organisation
+
+    paths = request.paths or (Path("."),)
+    try:
+        config = load_config(request.config_file, paths)
+    except ConfigError as error:
+        raise ProvisionError(f"invalid config: {error}") from None
+    except OSError as error:
+        raise ProvisionError(f"cannot read the config: {error}") from None
+    env = None
+    if request.environment is not None:
+        env = config.environments.get(request.environment)
+        if env is None:
+            known = ", ".join(sorted(config.environments)) or "none"
+            where = config.path or "no evtctl.yaml found"
+            raise ProvisionError(f"unknown environment {request.environment!r} "
+                                 f"(environments in {where}: {known})")
+    try:
+        loaded = load_organisation(list(paths))
+    except PathNotFound as error:
+        raise ProvisionError(str(error)) from None
+    if loaded.has_errors:
+        shown = [f"{f.location.display_file()}:{f.line}:{f.column}: {f.rule}: {f.message}"
+                 for f in loaded.findings]
+        more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
+        raise ProvisionError("the manifests do not load; fix them first (evtctl lint): "
+                             + "; ".join(shown[:5]) + more)
+    if not loaded.org.services:
+        raise ProvisionError("no service manifests found in "
+                             + ", ".join(str(p) for p in paths))
+    return desired_state(loaded.org, env, acls=request.acls)
+
+
+def kafka_admin(config: Mapping[str, str], timeout: float) -> ClusterAdmin:
+    from evtctl.provision.kafka import KafkaAdmin
+
+    return KafkaAdmin(config, timeout)
+
+
+def provision(request: ProvisionRequest, ui: Ui,
+              admin_factory: AdminFactory = kafka_admin,
+              environ: Mapping[str, str] | None = None) -> int:
+    """Run provision; returns the exit code. Raises ProvisionError for exit-2 failures."""
+    from evtctl.provision.connection import client_config
+
+    if request.apply and request.check:
+        raise ProvisionError("--check and --apply cannot be combined")
+    if request.output_format not in ("text", "json"):
+        raise ProvisionError(f"unknown format {request.output_format!r} (use text or json)")
+    desired = load_desired(request)
+    settings = client_config(request.bootstrap_server, request.command_config,
+                             os.environ if environ is None else environ)
+    admin = admin_factory(settings, request.timeout)
+    cluster_id = admin.cluster_id()
+    expected = desired.expected_cluster_id
+    if expected is not None and cluster_id != expected:
+        raise ProvisionError(
+            f"cluster id mismatch: environment {desired.environment} expects {expected}, "
+            f"but {settings['bootstrap.servers']} is cluster {cluster_id}; nothing was changed")
+    options = PlanOptions(allow_delete=request.allow_delete,
+                          allow_destructive=request.allow_destructive)
+    the_plan = plan(desired, observe(admin, desired), options)
+
+    if not request.apply:
+        _show(ui, request, the_plan, applied=False, environment=desired.environment)
+        if request.check and not the_plan.in_sync:
+            return EXIT_DIFF
+        return EXIT_OK
+
+    if request.output_format == "text":
+        _show(ui, request, the_plan, applied=False, environment=desired.environment)
+    if not the_plan.planned:
+        if request.output_format == "json":
+            _show(ui, request, the_plan, applied=True, environment=desired.environment)
+        if the_plan.refused:
+            ui.note("Nothing applied: every change in the plan is refused.")
+        return EXIT_OK if the_plan.in_sync else EXIT_DIFF
+    if not request.yes:
+        answer = ui.confirm(f"Apply {len(the_plan.planned)} changes to cluster {cluster_id}?")
+        if answer is None:
+            raise ProvisionError("--apply asks for confirmation, but there is no terminal "
+                                 "to ask on; pass --yes to apply without asking")
+        if not answer:
+            ui.note("Apply cancelled: nothing was changed.")
+            return EXIT_DIFF
+    with ui.progress(len(the_plan.planned)) as progress:
+        result = apply_plan(the_plan, admin, progress=progress)
+    _show(ui, request, result, applied=True, environment=desired.environment)
+    return EXIT_OK if result.succeeded else EXIT_DIFF
+
+
+def _show(ui: Ui, request: ProvisionRequest, the_plan: Plan, *, applied: bool,
+          environment: str | None) -> None:
+    if request.output_format == "json":
+        ui.show_json(render_json(the_plan, applied=applied))
+    else:
+        ui.show(render_text(the_plan, applied=applied, environment=environment))
+
+
+def no_progress(total: int) -> AbstractContextManager[Progress | None]:
+    return nullcontext(None)
