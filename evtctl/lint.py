@@ -1,23 +1,30 @@
 """Run every rule over an organisation and turn problems into findings.
 
 The engine adds what rules leave out: the rule id, the severity from the project
-configuration, and the filtering of configured ignores. It sorts and de-duplicates in
-one place, and returns one value that every reporter renders.
+configuration, inline suppressions (``# evtctl: ignore[...]``, see ``evtctl.suppress``)
+and the configured ignores, in that order. It sorts and de-duplicates in one place,
+and returns one value that every reporter renders. Baselines (``evtctl.baseline``)
+filter that value afterwards; ``exit_code`` turns it into the exit status.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from evtctl.config import ProjectConfig
-from evtctl.findings import Finding, LintResult, Severity, sort_findings
+from evtctl.findings import Finding, LintResult, Problem, Severity, sort_findings
 from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
+
+
+FailOn = Literal["error", "warning"]
+FAIL_ON: tuple[FailOn, ...] = ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -61,17 +68,69 @@ def lint_loaded(loaded: LoadResult, config: ProjectConfig,
             continue
         for problem in spec.check(ctx):
             raw.append(_finding(spec, severity, problem))
-    kept, suppressed = apply_ignores(raw, config)
+    inline = _apply_suppressions(raw, loaded, config, specs)
+    kept, ignored = apply_ignores(inline.kept, config)
     return LintResult(findings=sort_findings(kept), files=tuple(loaded.files),
-                      services=len(loaded.org.services), suppressed=suppressed)
+                      services=len(loaded.org.services),
+                      suppressed=inline.suppressed + ignored,
+                      extra={"root": config.root})
 
 
-def _finding(spec: RuleSpec, severity: Severity, problem: object) -> Finding:
-    from evtctl.findings import Problem
+def _apply_suppressions(raw: list[Finding], loaded: LoadResult, config: ProjectConfig,
+                        specs: dict[str, RuleSpec]) -> SuppressionResult:
+    """Inline suppressions, plus the findings about the suppressions themselves."""
+    from evtctl.rules import find_rule
+    from evtctl.suppress import apply_suppressions
 
-    assert isinstance(problem, Problem)
+    def resolve(key: str) -> str | None:
+        spec = find_rule(key)
+        return spec.id if spec is not None else None
+
+    def active(rule_id: str) -> bool:
+        return severity_for(specs[rule_id], config) is not None
+
+    outcome = apply_suppressions(raw, loaded.texts, resolve, active)
+    kept = list(outcome.kept)
+    for rule_id, problem in outcome.problems:
+        severity = severity_for(specs[rule_id], config)
+        if severity is not None:
+            kept.append(_finding(specs[rule_id], severity, problem))
+    return SuppressionResult(kept, outcome.suppressed)
+
+
+@dataclass(frozen=True)
+class SuppressionResult:
+    kept: list[Finding]
+    suppressed: int
+
+
+def _finding(spec: RuleSpec, severity: Severity, problem: Problem) -> Finding:
     return Finding(spec.id, severity, problem.message, problem.location, problem.related,
                    problem.json_path, problem.hint, problem.anchor)
+
+
+def project_root(result: LintResult) -> Path:
+    """The project root the engine linted under (for baselines and fingerprints)."""
+    root = result.extra.get("root")
+    return root if isinstance(root, Path) else Path.cwd()
+
+
+def apply_baseline(result: LintResult, baseline_file: Path) -> LintResult:
+    """Only the findings the baseline does not record; ``extra["baselined"]`` counts the rest.
+
+    Raises BaselineError for an unreadable baseline.
+    """
+    from evtctl.baseline import filter_new, read
+
+    new, matched = filter_new(result.findings, read(baseline_file), project_root(result))
+    return replace(result, findings=tuple(new), extra={**result.extra, "baselined": matched})
+
+
+def exit_code(result: LintResult, fail_on: FailOn = "error") -> int:
+    """1 when a finding is at or above the ``fail_on`` severity, else 0."""
+    if result.errors or (fail_on == "warning" and result.warnings):
+        return 1
+    return 0
 
 
 def apply_ignores(findings: list[Finding], config: ProjectConfig) -> tuple[list[Finding], int]:

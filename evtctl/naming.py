@@ -79,10 +79,9 @@ def grammar_problem(name: str) -> str | None:
         return None
     parts = name.split(".")
     if any(p == "" for p in parts):
-        return "has an empty segment ('..' or a leading/trailing '.')"
+        return "it has an empty segment ('..' or a leading or trailing '.')"
     if len(parts) < 4:
-        return (f"has {len(parts)} segment{'s' if len(parts) != 1 else ''}; expected "
-                "<company>.<namespace>.<service>.<kind>[.<suffix>]")
+        return f"it has {len(parts)} segment{'s' if len(parts) != 1 else ''}, not 4 or more"
     kind, rest = parts[3], parts[4:]
     if kind == "events":
         return "'events' takes at most one suffix (<service>.events.<model>)"
@@ -90,5 +89,4 @@ def grammar_problem(name: str) -> str | None:
         return f"'{kind}' takes no suffix"
     if kind == "private":
         return "'private' needs exactly one name after it (for example private.dlq, private.reply)"
-    return (f"kind {kind!r} is not one of events, commands, results, private "
-            f"(the fourth segment names the kind)") if not rest or kind else None
+    return f"the fourth segment {kind!r} is not a kind (events, commands, results, private)"

@@ -144,7 +144,11 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+            context = exc.context or ""
+            if context and exc.context_mark is not None and exc.context_mark is not mark:
+                cm = exc.context_mark
+                context += f" (started at line {cm.line + 1}, column {cm.column + 1})"
+            problem = " ".join(p for p in (context, exc.problem) if p) or "invalid YAML"
             yield YamlProblem("syntax", f"YAML syntax error: {problem}", line, col)
         except yaml.YAMLError as exc:
             yield YamlProblem("syntax", f"YAML error: {exc}", 1, 1)

@@ -272,7 +272,8 @@ def _event_refs(file: Path, node: LDict) -> tuple[EventRef, ...] | None:
         if not isinstance(value, str) or not value:
             continue
         name, sep, version = value.partition("@")
-        pinned = int(version) if sep and version.isdigit() and len(version) <= 10 else None
+        pinned = (int(version) if sep and version.isdigit() and len(version) <= 10
+                  and int(version) >= 1 else None)
         if sep and pinned is None:
             continue
         refs.append(EventRef(loc=_loc(file, pos), field_locs={}, name=name, version=pinned))

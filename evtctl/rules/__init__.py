@@ -22,6 +22,7 @@ _MODULES = (
     "retired_version_pinned", "reply_topic", "shared_consumer_group",
     "version_order", "schema_missing", "schema_invalid", "schema_remote_ref",
     "contract_incompatible",
+    "suppression_reason", "suppression_unused",
 )
 
 

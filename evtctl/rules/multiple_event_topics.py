@@ -31,7 +31,10 @@ SEVERITY = "warning"
 
 def check(ctx: Context) -> Iterator[Problem]:
     for service in ctx.org.services:
-        events = [t for t in service.topics if t.kind is TopicKind.EVENTS]
+        # Only the service's own topics count; a topic named after another service is
+        # EVT104's business.
+        events = [t for t in service.topics if t.kind is TopicKind.EVENTS
+                  and t.parsed is not None and t.parsed.service_id == service.id]
         for topic in events[1:]:
             yield Problem(
                 f"service {service.id} has a second events topic {topic.name!r}; consumers "

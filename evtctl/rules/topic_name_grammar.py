@@ -33,4 +33,6 @@ def check(ctx: Context) -> Iterator[Problem]:
             continue  # EVT101 reports it
         problem = grammar_problem(topic.name)
         if problem:
-            yield Problem(f"topic {topic.name!r} {problem}", topic.at("name"), anchor=topic.name)
+            yield Problem(f"topic {topic.name!r} does not follow "
+                          f"<company>.<namespace>.<service>.<kind>[.<suffix>]: {problem}",
+                          topic.at("name"), anchor=topic.name)

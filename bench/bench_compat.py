@@ -1,0 +1,120 @@
+"""Benchmark the compatibility engine alone on generated, realistic event schemas.
+
+Reports comparisons per second for the diff (both schemas already parsed), for a full check
+(load + compare, no example search), and two baselines measured in the same run: json-parsing
+both schemas, and jsonschema validating one event. Ratios make the figures portable between
+machines.
+
+    python bench/bench_compat.py [--schemas 200] [--seconds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from evtctl.compat import SchemaVersion, check_versions
+from evtctl.compat.engine import compare_nodes, load_nodes
+
+
+def make_schema(rng: random.Random, fields: int) -> dict[str, Any]:
+    """An event schema: envelope, nested objects, enums, arrays and a shared $ref definition."""
+    props: dict[str, Any] = {
+        "eventId": {"type": "string", "format": "uuid"},
+        "occurredAt": {"type": "string", "format": "date-time"},
+        "status": {"enum": ["NEW", "ACTIVE", "CLOSED"][: rng.randint(2, 3)]},
+        "address": {"$ref": "#/definitions/Address"},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": rng.choice([32, 64])}, "maxItems": 20},
+    }
+    for i in range(fields):
+        kind = rng.choice(["string", "integer", "number", "object", "nullable"])
+        if kind == "object":
+            props[f"f{i}"] = {
+                "type": "object",
+                "properties": {"x": {"type": "integer", "minimum": 0}, "y": {"type": "string"}},
+                "required": ["x"],
+            }
+        elif kind == "nullable":
+            props[f"f{i}"] = {"oneOf": [{"type": "null"}, {"type": "string"}]}
+        else:
+            props[f"f{i}"] = {"type": kind, "description": f"field {i}"}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": props,
+        "required": ["eventId", "occurredAt"],
+        "definitions": {
+            "Address": {
+                "type": "object",
+                "properties": {"street": {"type": "string"}, "city": {"type": "string"}, "zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
+                "required": ["city"],
+            }
+        },
+    }
+
+
+def evolve(rng: random.Random, schema: dict[str, Any]) -> dict[str, Any]:
+    """A next version: one additive or breaking change."""
+    new = json.loads(json.dumps(schema))
+    props = new["properties"]
+    choice = rng.randint(0, 3)
+    if choice == 0:
+        props[f"added{rng.randint(0, 999)}"] = {"type": "string"}
+    elif choice == 1:
+        props["status"]["enum"] = props["status"]["enum"][:1]
+    elif choice == 2:
+        props["tags"]["items"]["maxLength"] = 16
+    else:
+        new["definitions"]["Address"]["required"].append("street")
+    return new
+
+
+def rate(fn: Callable[[int], None], count: int, seconds: float) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn(done % count)
+        done += 1
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--schemas", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    olds = [make_schema(rng, rng.randint(5, 30)) for _ in range(args.schemas)]
+    news = [evolve(rng, s) for s in olds]
+    texts = [(json.dumps(o), json.dumps(n)) for o, n in zip(olds, news)]
+    pairs = [(SchemaVersion(1, o), SchemaVersion(2, n)) for o, n in zip(olds, news)]
+    nodes = [(load_nodes(a), load_nodes(b)) for a, b in pairs]
+
+    import jsonschema
+
+    validators = [jsonschema.Draft7Validator(o) for o in olds]
+    event = {"eventId": "00000000-0000-0000-0000-000000000000", "occurredAt": "2024-01-01T00:00:00Z", "tags": ["a"]}
+
+    figures = {
+        "json.loads of both schemas (baseline)": rate(lambda i: (json.loads(texts[i][0]), json.loads(texts[i][1])), len(texts), args.seconds),
+        "jsonschema validating one event (baseline)": rate(lambda i: validators[i].is_valid(event), len(validators), args.seconds),
+        "diff only (schemas already loaded)": rate(lambda i: compare_nodes(*nodes[i], "lenient"), len(nodes), args.seconds),
+        "load + diff, FULL, no examples": rate(
+            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=False), len(pairs), args.seconds
+        ),
+        "load + diff, FULL, with examples": rate(
+            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=True), len(pairs), args.seconds
+        ),
+    }
+    parse = figures["json.loads of both schemas (baseline)"]
+    print(f"{args.schemas} schema pairs, 5-30 fields each + envelope, nested objects, enums, arrays, $ref")
+    print(f"{'operation':45} {'per second':>12} {'vs json.loads':>14}")
+    for name, value in figures.items():
+        print(f"{name:45} {value:12,.0f} {value / parse:13.2f}x")
+
+
+if __name__ == "__main__":
+    main()
