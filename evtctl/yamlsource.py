@@ -175,6 +175,7 @@ class _Builder:
                 self._check_tag(event, pos, doc)
                 container: LDict | LList = (
                     LDict(pos) if isinstance(event, yaml.MappingStartEvent) else LList(pos))
+                total += 1
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(YamlProblem(
                         "limit", f"nesting deeper than {MAX_DEPTH} levels", pos[0], pos[1]))
@@ -183,6 +184,12 @@ class _Builder:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 container, _, _, anchor = stack.pop()
                 value, size, pos = container, container.size, container.pos
+                if not stack:
+                    return value
+                self._add(stack[-1], value, size, pos, doc, event)
+                if anchor is not None:
+                    anchors[anchor] = value
+                continue  # its nodes were counted as they came
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
                     raise _Abort(YamlProblem(

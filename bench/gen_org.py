@@ -1,0 +1,130 @@
+"""Generate a synthetic organisation of N services for benchmarks.
+
+Each service owns an events topic (two contracts with three schema versions each),
+a commands topic (one contract, two versions) and a dead-letter topic; it consumes
+the events of three other services and sends a command to one. Schemas evolve the
+way real ones do (optional properties added), so the organisation lints clean.
+
+    python bench/gen_org.py OUT_DIR --services 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+from pathlib import Path
+
+NAMESPACES = ("identity", "billing", "orders", "shipping", "catalog", "analytics", "support",
+              "marketing")
+
+
+def _schema(title: str, version: int, rng: random.Random) -> dict[str, object]:
+    props: dict[str, object] = {
+        "id": {"type": "string", "format": "uuid"},
+        "occurredAt": {"type": "string", "format": "date-time"},
+        "status": {"enum": ["new", "active", "closed"]},
+        "amount": {"$ref": "#/$defs/money"},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 64}},
+        "address": {
+            "type": "object",
+            "required": ["country"],
+            "properties": {"street": {"type": "string"}, "city": {"type": "string"},
+                           "country": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        },
+    }
+    for extra in range(rng.randint(2, 6)):
+        props[f"field{extra}"] = rng.choice([{"type": "string"}, {"type": "integer", "minimum": 0},
+                                             {"type": "boolean"}, {"type": ["string", "null"]}])
+    for added in range(1, version):
+        props[f"addedInV{added + 1}"] = {"type": "string", "description": f"new in v{added + 1}"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{title} v{version}",
+        "type": "object",
+        "required": ["id", "occurredAt"],
+        "properties": props,
+        "$defs": {"money": {"type": "object", "required": ["amount", "currency"],
+                            "properties": {"amount": {"type": "string"},
+                                           "currency": {"type": "string"}}}},
+    }
+
+
+def generate(out: Path, services: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "evtctl.yaml").write_text("version: 1\ncompanies: [synth]\n")
+    names = [(NAMESPACES[i % len(NAMESPACES)], f"svc{i:05d}") for i in range(services)]
+    for i, (ns, name) in enumerate(names):
+        folder = out / ns / name
+        (folder / "schemas").mkdir(parents=True)
+        prefix = f"synth.{ns}.{name}"
+        contracts = []
+        for c in range(2):
+            versions = []
+            for v in range(1, 4):
+                file = f"schemas/thing{c}-happened.v{v}.json"
+                schema_rng = random.Random(seed * 1000 + i * 10 + c)
+                (folder / file).write_text(json.dumps(
+                    _schema(f"Thing{c}Happened", v, schema_rng), indent=2))
+                versions.append(f"          - {{version: {v}, schema: {file}}}")
+            contracts.append(f"      - name: Thing{c}Happened\n        versions:\n"
+                             + "\n".join(versions))
+        for v in (1, 2):
+            (folder / f"schemas/do-thing.v{v}.json").write_text(json.dumps(
+                _schema("DoThing", v, random.Random(seed + i)), indent=2))
+        consumes = []
+        for other in rng.sample([j for j in range(services) if j != i], k=min(3, services - 1)):
+            ons, oname = names[other]
+            consumes.append(f"  - topic: synth.{ons}.{oname}.events\n"
+                            f"    events: [Thing0Happened, Thing1Happened@3]")
+        target_ns, target = names[(i + 1) % services]
+        manifest = f"""apiVersion: evtctl/v1
+kind: Service
+metadata:
+  company: synth
+  namespace: {ns}
+  name: {name}
+  owner: team-{ns}
+topics:
+  - name: {prefix}.events
+    partitions: 6
+    config: {{retention.ms: "604800000", cleanup.policy: delete}}
+    contracts:
+{chr(10).join(contracts)}
+  - name: {prefix}.commands
+    contracts:
+      - name: DoThing
+        versions:
+          - {{version: 1, schema: schemas/do-thing.v1.json}}
+          - {{version: 2, schema: schemas/do-thing.v2.json}}
+  - name: {prefix}.private.dlq
+    partitions: 1
+consumes:
+{chr(10).join(consumes) if consumes else "  []"}
+produces:
+  - topic: synth.{target_ns}.{target}.commands
+    events: [DoThing]
+"""
+        if services == 1:
+            manifest = manifest.replace("consumes:\n  []\n", "").replace(
+                f"produces:\n  - topic: synth.{target_ns}.{target}.commands\n"
+                "    events: [DoThing]\n", "")
+        (folder / "service.yaml").write_text(manifest)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--services", type=int, default=1000)
+    args = parser.parse_args()
+    generate(args.out, args.services)
+    print(f"wrote {args.services} services to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Property-based tests of the loader: whatever the bytes, loading ends with a model
+and located problems — never an exception — and valid manifests round-trip."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evtctl.manifest.loader import LoadResult, load_file
+from evtctl.manifest.model import Organisation
+from evtctl.yamlsource import LDict, LList, locate, parse_yaml
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _load(tmp_path: Path, data: bytes) -> LoadResult:
+    file = tmp_path / "m.yaml"
+    file.write_bytes(data)
+    result = LoadResult(Organisation(()), [])
+    result.org = Organisation(tuple(load_file(file, result) or ()))
+    return result
+
+
+def _check_problems(result: LoadResult, text_lines: int) -> None:
+    for rp in result.problems:
+        loc = rp.problem.location
+        assert rp.rule.startswith("EVT0")
+        assert loc.line >= 1 and loc.column >= 1
+        assert loc.line <= max(text_lines, 1) + 1
+        assert rp.problem.message
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise(tmp_path: Path, payload: bytes) -> None:
+    data = b"apiVersion: evtctl/v1\n" + payload
+    result = _load(tmp_path, data)
+    _check_problems(result, data.count(b"\n") + 1)
+
+
+yaml_chars = st.sampled_from(list(":-[]{},&*!|>'\"#%@`? \n\t") + list(string.ascii_letters[:6]))
+
+
+@SETTINGS
+@given(st.text(yaml_chars, max_size=200))
+def test_yaml_punctuation_soup_never_raises(tmp_path: Path, text: str) -> None:
+    data = ("apiVersion: evtctl/v1\nkind: Service\n" + text).encode()
+    result = _load(tmp_path, data)
+    _check_problems(result, data.count(b"\n") + 1)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(string.ascii_letters, min_size=1, max_size=10), children,
+                      max_size=4),
+    max_leaves=25,
+)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["metadata", "topics", "consumes", "produces", "kind",
+                                        "extra"]), json_values, max_size=5))
+def test_wrong_types_are_findings(tmp_path: Path, doc: dict[str, Any]) -> None:
+    doc = {"apiVersion": "evtctl/v1", **doc}
+    text = yaml.safe_dump(doc, sort_keys=False)
+    result = _load(tmp_path, text.encode())
+    _check_problems(result, text.count("\n") + 1)
+
+
+segment = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+
+
+@st.composite
+def manifests(draw: st.DrawFn) -> dict[str, Any]:
+    company, namespace, name = draw(segment), draw(segment), draw(segment)
+    prefix = f"{company}.{namespace}.{name}"
+    kinds = draw(st.lists(st.sampled_from(["events", "commands", "results", "private.dlq",
+                                           "private.reply"]), unique=True, max_size=4))
+    topics = []
+    for kind in kinds:
+        topic: dict[str, Any] = {"name": f"{prefix}.{kind}"}
+        if draw(st.booleans()):
+            topic["partitions"] = draw(st.integers(1, 1000))
+        if draw(st.booleans()):
+            topic["config"] = {"retention.ms": str(draw(st.integers(1, 10**12)))}
+        topics.append(topic)
+    return {"apiVersion": "evtctl/v1", "kind": "Service",
+            "metadata": {"company": company, "namespace": namespace, "name": name},
+            "topics": topics}
+
+
+@SETTINGS
+@given(manifests(), st.sampled_from(["block", "flow"]))
+def test_valid_manifests_round_trip(tmp_path: Path, doc: dict[str, Any], style: str) -> None:
+    text = yaml.safe_dump(doc, sort_keys=False, default_flow_style=(style == "flow"))
+    result = _load(tmp_path, text.encode())
+    assert result.problems == []
+    (service,) = result.org.services
+    assert service.id == ".".join(doc["metadata"][k] for k in ("company", "namespace", "name"))
+    assert [t.name for t in service.topics] == [t["name"] for t in doc["topics"]]
+    for topic, spec in zip(service.topics, doc["topics"], strict=True):
+        assert topic.partitions == spec.get("partitions")
+        assert dict(topic.config) == spec.get("config", {})
+        # The source map points at the line that holds the name.
+        line = text.splitlines()[topic.at("name").line - 1]
+        assert spec["name"] in line
+
+
+@SETTINGS
+@given(json_values)
+def test_parse_matches_pyyaml_and_locates_every_value(value: Any) -> None:
+    text = yaml.safe_dump({"root": value})
+    parsed = parse_yaml(text)
+    assert parsed.problems == [] and len(parsed.documents) == 1
+    doc = parsed.documents[0]
+    assert doc.problems == []
+    assert doc.data == yaml.safe_load(text)
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        pos = locate(doc.data, path)
+        assert pos is not None and pos[0] >= 1 and pos[1] >= 1
+        if isinstance(node, LDict):
+            for k, v in node.items():
+                walk(v, (*path, k))
+        elif isinstance(node, LList):
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+
+    walk(doc.data, ())
