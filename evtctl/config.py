@@ -1,4 +1,10 @@
-"""The project configuration, ``evtctl.yaml``: found, validated, with documented defaults."""
+"""The project configuration, ``evtctl.yaml``: found, validated, with documented defaults.
+
+Found by walking up from the linted paths (or named with ``--config``), validated against
+``schemas/config.schema.json``, and then checked for what a schema cannot know: that every
+rule it names exists. Every error carries the file, line and column. The keys, their
+defaults and examples are documented in ``docs/configuration.md``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evtctl.structure import problems_from_errors
-from evtctl.yamlsource import LDict, decode, parse_yaml
+from evtctl.yamlsource import LDict, LList, decode, parse_yaml
 
 CONFIG_NAMES = ("evtctl.yaml", "evtctl.yml")
 
@@ -24,7 +30,9 @@ class ConfigError(Exception):
     """The config file is unreadable or invalid; carries the place."""
 
     def __init__(self, message: str, file: Path, line: int = 1, column: int = 1) -> None:
-        super().__init__(f"{file}:{line}:{column}: {message}")
+        from evtctl.findings import display_path
+
+        super().__init__(f"{display_path(file)}:{line}:{column}: {message}")
         self.message = message
         self.file = file
         self.line = line
@@ -109,14 +117,20 @@ def parse_config(path: Path) -> ProjectConfig:
     parsed = parse_yaml(text)
     for p in parsed.problems:
         raise ConfigError(p.message, path, p.line, p.column)
+    if not parsed.documents or (len(parsed.documents) == 1
+                                and parsed.documents[0].data is None):
+        raise ConfigError("the config file is empty; start it with 'version: 1'", path)
     if len(parsed.documents) != 1:
-        raise ConfigError("the config file must hold exactly one YAML document", path)
+        second = parsed.documents[1].pos
+        raise ConfigError("the config file must hold exactly one YAML document", path,
+                          *second)
     doc = parsed.documents[0]
     for p in doc.problems:
         raise ConfigError(p.message, path, p.line, p.column)
     data = doc.data
     if not isinstance(data, LDict):
-        raise ConfigError("the config must be a mapping (start with 'version: 1')", path)
+        raise ConfigError("the config must be a mapping (start with 'version: 1')", path,
+                          *doc.pos)
     from jsonschema import Draft202012Validator
 
     from evtctl.schemas_path import load_schema
@@ -127,7 +141,35 @@ def parse_config(path: Path) -> ProjectConfig:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(first.message + more, path, *first.pos)
+    _check_rule_names(path, data)
     return _build(path, data)
+
+
+def _check_rule_names(path: Path, data: LDict) -> None:
+    """Every rule named under ``rules`` and ``ignores`` must exist (typos must not pass)."""
+    from evtctl.rules import all_rules, find_rule
+
+    def check(key: str, pos: tuple[int, int], where: str) -> None:
+        if key == "*" and where == "ignores" or find_rule(key) is not None:
+            return
+        import difflib
+
+        # Ids that are one digit apart are different rules: suggest names only.
+        known = [spec.name for spec in all_rules()]
+        close = ([] if key.upper().startswith("EVT")
+                 else difflib.get_close_matches(key, known, n=1, cutoff=0.6))
+        hint = f"did you mean {close[0]!r}?" if close else "see 'evtctl rules' for ids and names"
+        raise ConfigError(f"{where}: {key!r} is not a rule; {hint}", path, *pos)
+
+    rules = data.get("rules")
+    if isinstance(rules, LDict):
+        for key in rules:
+            check(key, rules.key_pos.get(key, rules.pos), "rules")
+    ignores = data.get("ignores")
+    if isinstance(ignores, LList):
+        for item in ignores:
+            if isinstance(item, LDict) and isinstance(item.get("rule"), str):
+                check(item["rule"], item.value_pos.get("rule", item.pos), "ignores")
 
 
 def _strings(value: object) -> Mapping[str, str]:
@@ -137,6 +179,13 @@ def _strings(value: object) -> Mapping[str, str]:
     for k, v in value.items():
         out[k] = ("true" if v else "false") if isinstance(v, bool) else str(v)
     return out
+
+
+def _severities(value: object) -> dict[str, str]:
+    """Rule severities; a bare ``off`` reads as false in YAML 1.1, and means "off"."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: ("off" if v is False else str(v)) for k, v in value.items()}
 
 
 def _build(path: Path, data: LDict) -> ProjectConfig:
@@ -164,7 +213,7 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
         root=path.resolve().parent,
         companies=tuple(data.get("companies") or ()),
         namespaces=tuple(data.get("namespaces") or ()),
-        rule_severities=dict(data.get("rules") or {}),
+        rule_severities=_severities(data.get("rules")),
         policy=compat.get("policy", DEFAULT_POLICY),
         default_modes=modes,
         contract_modes=dict(compat.get("contracts") or {}),

@@ -108,7 +108,7 @@ def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
     try:
         for token in yaml.scan(text, Loader=loader_cls):
-            if isinstance(token, yaml.ScalarToken) and token.style is not None:
+            if isinstance(token, yaml.ScalarToken) and token.style:  # quoted or block
                 start, end = token.start_mark, token.end_mark
                 spans.append(((start.line, start.column), (end.line, end.column)))
     except yaml.YAMLError:
@@ -190,6 +190,6 @@ def _problems_about(sup: Suppression, used: set[str], resolve: Callable[[str], s
             sup.location, anchor=f"unknown:{sup.text}")
     if unused:
         yield UNUSED, Problem(
-            f"suppression {sup.text} suppresses nothing on line {sup.target_line} for "
-            f"{', '.join(unused)}; remove it (or the rules that no longer fire)",
+            f"suppression {sup.text} suppresses nothing: line {sup.target_line} has no "
+            f"{' or '.join(unused)} finding; remove it (or the rules that no longer fire)",
             sup.location, anchor=f"unused:{sup.text}:{','.join(unused)}")

@@ -3,23 +3,52 @@
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import typer
 
-FORMATS = ("text", "json")
+# Kept in step with evtctl.report.REPORTERS (not imported here: start-up speed).
+FORMATS = ("text", "json", "sarif", "github", "junit")
+FAIL_ON = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What the command line asked for, parsed; ``run`` does the work."""
+
+    paths: tuple[Path, ...]
+    format: str = "text"
+    config: Path | None = None
+    no_cache: bool = False
+    today: str | None = None
+    fail_on: str = "error"
+    baseline: Path | None = None
+    write_baseline: Path | None = None
 
 
 def register(app: typer.Typer) -> None:
     @app.command("lint")
     def lint_command(
         paths: list[Path] = typer.Argument(None, help="Files or folders to check (default: .)."),
-        format: str = typer.Option("text", "--format", "-f",
-                                   help="Output format: " + ", ".join(FORMATS) + "."),
+        format: str = typer.Option(
+            "auto", "--format", "-f",
+            help="Output format: auto, " + ", ".join(FORMATS) + ". auto is github inside "
+                 "GitHub Actions (GITHUB_ACTIONS=true), else text."),
         config: Path | None = typer.Option(None, "--config", "-c",
                                            help="Project config file (default: nearest "
                                                 "evtctl.yaml above the paths)."),
+        fail_on: str = typer.Option("error", "--fail-on",
+                                    help="Exit 1 when a finding has this severity or a "
+                                         "higher one: error or warning."),
+        baseline: Path | None = typer.Option(None, "--baseline",
+                                             help="Report only findings this baseline file "
+                                                  "does not record."),
+        write_baseline: Path | None = typer.Option(
+            None, "--write-baseline",
+            help="Record today's findings in this file (then exit 0), for --baseline."),
         no_cache: bool = typer.Option(False, "--no-cache",
                                       help="Do not read or write the compatibility cache."),
         today: str | None = typer.Option(None, "--today", hidden=True,
@@ -27,35 +56,69 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check manifests: naming, ownership, references and contract compatibility.
 
-        Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
+        Exit status: 0 no findings at the --fail-on level, 1 findings at that level,
+        2 bad usage or unreadable input.
         """
-        code = run_lint(paths or [Path(".")], format, config, no_cache, today)
-        raise typer.Exit(code)
+        request = LintRequest(tuple(paths or [Path(".")]), format, config, no_cache, today,
+                              fail_on, baseline, write_baseline)
+        raise typer.Exit(run(request))
 
 
-def run_lint(paths: list[Path], format: str, config_path: Path | None, no_cache: bool,
-             today: str | None) -> int:
+def resolve_format(format: str) -> str:
+    """``auto`` is ``github`` inside GitHub Actions, else ``text``."""
+    if format != "auto":
+        return format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def run(request: LintRequest) -> int:
     from evtctl.cli_errors import fail
 
+    format = resolve_format(request.format)
     if format not in FORMATS:
-        return fail(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    when = today or os.environ.get("EVTCTL_TODAY")
+        return fail(f"unknown format {request.format!r}; choose one of auto, "
+                    f"{', '.join(FORMATS)}")
+    if request.fail_on not in FAIL_ON:
+        return fail(f"unknown --fail-on {request.fail_on!r}; choose error or warning")
+    when = request.today or os.environ.get("EVTCTL_TODAY")
     try:
         day = date.fromisoformat(when) if when else None
     except ValueError:
         return fail(f"--today {when!r} is not a date (YYYY-MM-DD)")
+    from evtctl.baseline import BaselineError
     from evtctl.config import ConfigError, load_config
-    from evtctl.lint import LintOptions, lint_paths
+    from evtctl.lint import LintOptions, apply_baseline, exit_code, lint_paths, project_root
     from evtctl.manifest.discovery import PathNotFound
 
+    paths = list(request.paths)
     try:
-        config = load_config(config_path, paths)
-        result = lint_paths(paths, config, LintOptions(today=day, use_cache=not no_cache))
-    except ConfigError as exc:
+        config = load_config(request.config, paths)
+        result = lint_paths(paths, config, LintOptions(today=day, use_cache=not request.no_cache))
+        if request.write_baseline is not None:
+            from evtctl.baseline import write
+
+            count = write(request.write_baseline, result.findings, project_root(result))
+            sys.stderr.write(f"evtctl: wrote {count} finding{'s' if count != 1 else ''} to "
+                             f"baseline {request.write_baseline}\n")
+            return 0
+        if request.baseline is not None:
+            result = apply_baseline(result, request.baseline)
+    except (ConfigError, BaselineError) as exc:
         return fail(str(exc))
     except PathNotFound as exc:
         return fail(f"{exc}; give a manifest file or a folder that holds manifests")
     from evtctl.report import render
 
+    result = replace(result, extra={**result.extra, "fail_on": request.fail_on})
     render(result, format)
-    return 1 if result.errors else 0
+    baselined = result.extra.get("baselined")
+    if isinstance(baselined, int) and baselined:
+        sys.stderr.write(f"evtctl: {baselined} finding{'s' if baselined != 1 else ''} "
+                         f"recorded in baseline {request.baseline} not shown\n")
+    return exit_code(result, "warning" if request.fail_on == "warning" else "error")
+
+
+def run_lint(paths: list[Path], format: str, config_path: Path | None, no_cache: bool,
+             today: str | None) -> int:
+    """The former entry point, kept for callers and tests that use it."""
+    return run(LintRequest(tuple(paths), format, config_path, no_cache, today))

@@ -160,10 +160,15 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
     from jsonschema import Draft7Validator, SchemaError
     from jsonschema.validators import validator_for
 
+    from evtctl.compat.metacheck import DIALECTS, surely_valid
+
     declared = schema.get("$schema") if isinstance(schema, dict) else None
     if declared is not None and (not isinstance(declared, str) or validator_for({"$schema": declared}, default=None) is None):  # type: ignore[call-overload]
         raise SchemaFileError(f"unknown $schema {declared!r}", file)
     cls = validator_for(schema, default=Draft7Validator)
+    dialect = DIALECTS.get(cls.__name__)
+    if dialect is not None and surely_valid(schema, dialect, cls.FORMAT_CHECKER.conforms):
+        return  # the metaschema accepts it: no need to interpret the metaschema (slow)
     try:
         cls.check_schema(schema)
     except SchemaError as exc:

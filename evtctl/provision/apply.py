@@ -60,9 +60,10 @@ class _Run:
             self.progress(self.done, self.total)
 
 
-def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int = DEFAULT_BATCH_SIZE,
+def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None,
                progress: Progress | None = None) -> Plan:
     """Carry out the planned actions; the returned plan holds every action's outcome."""
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
     todo = [(i, a) for i, a in enumerate(plan.actions) if a.status is Status.PLANNED]
     run = _Run(admin, {}, len(todo), progress)
     for kind in _ORDER:

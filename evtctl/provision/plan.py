@@ -10,8 +10,8 @@ Pure: no Kafka, no I/O. Safety rules live here, so a refused change is refused i
   ``*retention.bytes``) needs ``allow_destructive``;
 * a topic is deleted only with ``allow_delete``, only under a managed prefix, and never an
   internal topic (``_``/``__``);
-* an ACL binding of a managed principal that the manifests do not give is removed only with
-  ``allow_delete``.
+* an ACL binding of a service's principal that the manifests do not give is removed only
+  with ``allow_delete``, and only on a resource under a managed prefix.
 """
 
 from __future__ import annotations
@@ -185,11 +185,15 @@ def _acl_actions(desired: DesiredState, observed: ClusterState, options: PlanOpt
     for acl in sorted(present - wanted):
         if acl.principal not in desired.acl_principals:
             continue
-        if options.allow_delete:
+        managed = _under(acl.resource, desired.managed_prefixes)
+        if managed is not None and options.allow_delete:
             yield Action(ActionKind.DELETE_ACL, acl.resource, _acl_details(acl), acl=acl)
-        else:
+        elif managed is not None:
             warnings.append(f"unmanaged ACL: {acl} (no manifest gives it; "
                             "pass --allow-delete to remove it)")
+        elif _under(acl.resource, desired.org_prefixes) is not None:
+            warnings.append(f"unmanaged ACL: {acl} (no manifest gives it; not under a managed "
+                            "prefix, so never removed)")
 
 
 def _acl_details(acl: AclSpec) -> dict[str, Detail]:

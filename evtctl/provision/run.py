@@ -14,7 +14,7 @@ from typing import Protocol
 
 from evtctl.provision.apply import Progress, apply_plan
 from evtctl.provision.desired import desired_state
-from evtctl.provision.model import ClusterAdmin, DesiredState, Plan, ProvisionError
+from evtctl.provision.model import ClusterAdmin, DesiredState, Plan, ProvisionError, Status
 from evtctl.provision.observe import observe
 from evtctl.provision.plan import PlanOptions, plan
 from evtctl.provision.render import render_json, render_text
@@ -148,6 +148,11 @@ def provision(request: ProvisionRequest, ui: Ui,
     with ui.progress(len(the_plan.planned)) as progress:
         result = apply_plan(the_plan, admin, progress=progress)
     _show(ui, request, result, applied=True, environment=desired.environment)
+    unsent = sum(1 for a in result.actions if a.status is Status.NOT_APPLIED)
+    if unsent:
+        ui.note(f"error: Kafka stopped answering during the apply; {unsent} changes were not "
+                "sent. Run evtctl provision again when the cluster is back: it plans only "
+                "what is still missing.")
     return EXIT_OK if result.succeeded else EXIT_DIFF
 
 

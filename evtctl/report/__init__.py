@@ -1,7 +1,8 @@
 """Reporters render a LintResult; every format renders the same value.
 
-``REPORTERS`` maps a format name to the module that renders it. Only the text
-reporter imports rich, and only when writing to a terminal.
+``REPORTERS`` maps a format name to the module that renders it (each has
+``render(result, stream)``). Only the text reporter imports rich, and only when
+writing to a terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from evtctl.findings import LintResult
 REPORTERS = {
     "text": "evtctl.report.text",
     "json": "evtctl.report.json_report",
+    "sarif": "evtctl.report.sarif",
+    "github": "evtctl.report.github",
+    "junit": "evtctl.report.junit",
 }
 
 

@@ -1,0 +1,141 @@
+"""The project config: found by walking up, validated with errors at the offending line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evtctl.cli import app
+from evtctl.config import DEFAULT_MODES, ConfigError, load_config, parse_config
+
+FULL = """\
+version: 1
+companies: [arcadia]
+namespaces: [identity, billing]
+rules:
+  EVT105: error
+  unknown-topic: warning
+  shared-consumer-group: off
+compatibility:
+  policy: strict
+  defaults: {private: BACKWARD}
+  contracts:
+    arcadia.identity.personaservice.events/PersonaCreated: FULL
+  allowRemoteRefs: true
+ignores:
+  - rule: EVT401
+    path: legacy/**
+    reason: legacy services are onboarded in Q3
+environments:
+  prod:
+    clusterId: abc
+    partitions: 12
+    replicationFactor: 3
+    config: {min.insync.replicas: 2, retention.ms: "604800000"}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "evtctl.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_every_key_is_read(tmp_path: Path) -> None:
+    config = parse_config(write(tmp_path, FULL))
+    assert config.root == tmp_path.resolve()
+    assert config.companies == ("arcadia",)
+    assert config.namespaces == ("identity", "billing")
+    assert config.rule_severities == {"EVT105": "error", "unknown-topic": "warning",
+                                      "shared-consumer-group": "off"}
+    assert config.policy == "strict"
+    assert config.allow_remote_refs is True
+    assert config.mode_for("t", "private", "C") == "BACKWARD"
+    assert config.mode_for("arcadia.identity.personaservice.events", "events",
+                           "PersonaCreated") == "FULL"
+    assert config.mode_for("t", "commands", "C") == DEFAULT_MODES["commands"]
+    assert config.mode_for("t", "commands", "C", declared="NONE") == "NONE"
+    [ignore] = config.ignores
+    assert (ignore.rule, ignore.path, ignore.line) == ("EVT401", "legacy/**", 15)
+    prod = config.environments["prod"]
+    assert (prod.cluster_id, prod.partitions, prod.replication_factor) == ("abc", 12, 3)
+    assert prod.config == {"min.insync.replicas": "2", "retention.ms": "604800000"}
+
+
+def test_defaults_without_a_config(tmp_path: Path) -> None:
+    config = load_config(None, [tmp_path])
+    assert config.path is None
+    assert config.policy == "lenient"
+    assert config.root == tmp_path.resolve()
+    assert dict(config.default_modes) == dict(DEFAULT_MODES)
+
+
+def test_found_by_walking_up(tmp_path: Path) -> None:
+    write(tmp_path, "version: 1\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert load_config(None, [deep]).path == tmp_path / "evtctl.yaml"
+
+
+@pytest.mark.parametrize("text, line, column, words", [
+    ("version: 2\n", 1, 10, "version must be 1"),
+    ("version: 1\ncompnies: [a]\n", 2, 1, "did you mean 'companies'"),
+    ("version: 1\nrules:\n  EVT105: fatal\n", 3, 11, "error, warning, off"),
+    ("version: 1\nrules:\n  unknown-topik: warning\n", 3, 3, "did you mean 'unknown-topic'"),
+    ("version: 1\nrules:\n  EVT999: off\n", 3, 3, "'EVT999' is not a rule"),
+    ("version: 1\nignores:\n  - rule: EVT401\n    path: a/**\n", 3, 5, "'reason'"),
+    ("version: 1\nignores:\n  - {rule: nope, path: a, reason: because}\n", 3, 12, "not a rule"),
+    ("version: 1\ncompatibility: {policy: loose}\n", 2, 25, "strict"),
+    ("version: 1\nenvironments: {prod: {partitions: 0}}\n", 2, 35, "partitions"),
+    ("", 1, 1, "empty"),
+    ("version: 1\n---\nversion: 1\n", 2, 1, "exactly one YAML document"),
+    ("[1, 2]\n", 1, 1, "must be a mapping"),
+    ("version: 1\nversion: 1\n", 2, 1, "version"),
+    ("version: [1\n", 2, 1, ""),
+])
+def test_errors_name_the_place(tmp_path: Path, text: str, line: int, column: int,
+                               words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(write(tmp_path, text))
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    assert words in str(info.value)
+
+
+def test_bare_off_means_off(tmp_path: Path) -> None:
+    """YAML 1.1 reads a bare ``off`` as false; users mean the severity."""
+    config = parse_config(write(tmp_path, "version: 1\nrules:\n  EVT105: off\n"))
+    assert config.rule_severities == {"EVT105": "off"}
+
+
+def test_cli_reports_config_errors_in_one_line(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "version: 1\nrules:\n  EVT105: fatal\n")
+    result = CliRunner().invoke(app, ["lint", "."])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("evtctl: error: evtctl.yaml:3:11: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_explicit_config_that_does_not_exist(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["lint", ".", "--config", "nope.yaml"])
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.stderr and "cannot read config" in result.stderr
+
+
+def test_rule_severity_changes_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cart.yaml").write_text(
+        "apiVersion: evtctl/v1\nkind: Service\n"
+        "metadata: {company: acme, namespace: shop, name: cart}\n"
+        "topics:\n  - name: acme.shop.cart.events\n  - name: acme.shop.cart.events.items\n")
+    runner = CliRunner()
+    assert runner.invoke(app, ["lint", ".", "-f", "json"]).exit_code == 0
+    write(tmp_path, "version: 1\nrules: {multiple-event-topics: error}\n")
+    assert runner.invoke(app, ["lint", ".", "-f", "json"]).exit_code == 1
+    write(tmp_path, "version: 1\nrules: {EVT105: off}\n")
+    assert '"warnings": 0' in runner.invoke(app, ["lint", ".", "-f", "json"]).stdout

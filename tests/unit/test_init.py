@@ -1,0 +1,85 @@
+"""`evtctl init`: a scaffold that lints clean, the config when none exists, no overwrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evtctl.cli import app
+from evtctl.config import load_config, parse_config
+from evtctl.lint import LintOptions, lint_paths
+
+runner = CliRunner()
+NAMES = ["--company", "arcadia", "--namespace", "identity", "--service", "personaservice"]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def lint_clean(path: Path) -> None:
+    result = lint_paths([path], load_config(None, [path]), LintOptions(use_cache=False))
+    assert [(f.rule, f.message) for f in result.findings] == []
+    assert result.services >= 1
+
+
+def test_scaffold_lints_clean_with_its_config(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", *NAMES, "--owner", "team-identity"])
+    assert result.exit_code == 0, result.stderr
+    manifest = tmp_path / "personaservice.yaml"
+    assert "created personaservice.yaml" in result.stdout
+    assert "owner: \"team-identity\"" in manifest.read_text()
+    config = parse_config(tmp_path / "evtctl.yaml")
+    assert (config.companies, config.namespaces) == (("arcadia",), ("identity",))
+    lint_clean(tmp_path)
+    assert runner.invoke(app, ["lint", "."]).exit_code == 0
+
+
+def test_scaffold_in_a_subfolder_uses_the_existing_config(tmp_path: Path) -> None:
+    (tmp_path / "evtctl.yaml").write_text("version: 1\ncompanies: [arcadia]\n")
+    result = runner.invoke(app, ["init", *NAMES, "--dir", "services/persona"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "evtctl.yaml").read_text() == "version: 1\ncompanies: [arcadia]\n"
+    assert sorted(p.name for p in (tmp_path / "services" / "persona").iterdir()) == [
+        "personaservice.yaml"]
+    lint_clean(tmp_path / "services")
+
+
+def test_warns_when_the_config_does_not_allow_the_company(tmp_path: Path) -> None:
+    (tmp_path / "evtctl.yaml").write_text("version: 1\ncompanies: [other]\n")
+    result = runner.invoke(app, ["init", *NAMES])
+    assert result.exit_code == 0
+    assert "does not list company 'arcadia'" in result.stderr
+
+
+def test_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "personaservice.yaml").write_text("mine\n")
+    result = runner.invoke(app, ["init", *NAMES])
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert (tmp_path / "personaservice.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "evtctl.yaml").exists()
+
+
+def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    result = runner.invoke(app, ["init"], input="arcadia\nidentity\npersonaservice\nteam-x\n")
+    assert result.exit_code == 0, result.stderr
+    assert "owner: \"team-x\"" in (tmp_path / "personaservice.yaml").read_text()
+    lint_clean(tmp_path)
+
+
+def test_without_a_terminal_missing_names_are_an_error() -> None:
+    result = runner.invoke(app, ["init", "--company", "arcadia"])
+    assert result.exit_code == 2
+    assert "--namespace is required" in result.stderr
+
+
+@pytest.mark.parametrize("bad", ["a.b", "", "x y", "ü"])
+def test_rejects_names_that_cannot_be_topic_segments(bad: str) -> None:
+    result = runner.invoke(app, ["init", "--company", bad, "--namespace", "n", "--service", "s"])
+    assert result.exit_code == 2
+    assert "topic name segment" in result.stderr
