@@ -98,6 +98,16 @@ def main() -> None:
     validators = [jsonschema.Draft7Validator(o) for o in olds]
     event = {"eventId": "00000000-0000-0000-0000-000000000000", "occurredAt": "2024-01-01T00:00:00Z", "tags": ["a"]}
 
+    from evtctl.compat import model
+    from evtctl.compat.metacheck import surely_valid
+
+    modern = [{**o, "$schema": "https://json-schema.org/draft/2020-12/schema"} for o in olds]
+    conforms = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms
+
+    def cold(i: int) -> None:
+        model._SHARED.clear()  # as if these schemas had never been seen in this process
+        check_versions(list(pairs[i]), "FULL", "lenient", examples=False)
+
     figures = {
         "json.loads of both schemas (baseline)": rate(lambda i: (json.loads(texts[i][0]), json.loads(texts[i][1])), len(texts), args.seconds),
         "jsonschema validating one event (baseline)": rate(lambda i: validators[i].is_valid(event), len(validators), args.seconds),
@@ -105,6 +115,11 @@ def main() -> None:
         "load + diff, FULL, no examples": rate(
             lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=False), len(pairs), args.seconds
         ),
+        "load + diff, FULL, no examples, cold node cache": rate(cold, len(pairs), args.seconds),
+        "metaschema check, jsonschema (2020-12)": rate(
+            lambda i: jsonschema.Draft202012Validator.check_schema(modern[i]), len(modern), args.seconds),
+        "metaschema check, fast pre-check (2020-12)": rate(
+            lambda i: surely_valid(modern[i], "2020-12", conforms), len(modern), args.seconds),
         "load + diff, FULL, with examples": rate(
             lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=True), len(pairs), args.seconds
         ),

@@ -22,7 +22,6 @@ from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
 
-
 FailOn = Literal["error", "warning"]
 FAIL_ON: tuple[FailOn, ...] = ("error", "warning")
 

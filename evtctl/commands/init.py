@@ -60,7 +60,7 @@ def run(company: str | None, namespace: str | None, service: str | None, owner: 
         directory: Path) -> int:
     from evtctl.cli_errors import fail
 
-    interactive = sys.stdin.isatty()
+    interactive = _interactive()
     values: dict[str, str] = {}
     for label, value in (("company", company), ("namespace", namespace), ("service", service)):
         if value is None:
@@ -85,6 +85,11 @@ def run(company: str | None, namespace: str | None, service: str | None, owner: 
         sys.stderr.write(f"evtctl: note: {created.note}\n")
     sys.stdout.write(f"next: evtctl lint {display_path(created.manifest)}\n")
     return 0
+
+
+def _interactive() -> bool:
+    """Whether names can be asked for (standard input is a terminal)."""
+    return sys.stdin.isatty()
 
 
 def scaffold(request: InitRequest) -> Created:

@@ -42,6 +42,8 @@ class Comparer:
         if update is None:
             return [("SCHEMA_REMOVED", ())]
         o, u = deref(original), deref(update)
+        if o is u and o.inert:
+            return []  # an equal subtree without references: nothing can have changed
         key = (id(o), id(u))
         cached = self._memo.get(key)
         if cached is not None:

@@ -27,7 +27,7 @@ def make_resolver(version: SchemaVersion) -> Resolver:
     docs: dict[str, Any] = dict(version.documents)
     root_uri = urldefrag(version.base_uri)[0]
     docs.setdefault(root_uri, version.schema)
-    ids = _ids(docs)
+    ids: list[dict[str, Any]] = []  # found on the first lookup that needs them
 
     def resolve(ref: str, base: str) -> tuple[Any, str]:
         target = urljoin(base, ref) if base else ref
@@ -36,7 +36,9 @@ def make_resolver(version: SchemaVersion) -> Resolver:
             uri = urldefrag(base)[0]
         doc = docs.get(uri)
         if doc is None:
-            doc = ids.get(uri)
+            if not ids:
+                ids.append(_ids(docs))
+            doc = ids[0].get(uri)
         if doc is None:
             raise UnresolvableRef(ref)
         return pointer(doc, frag, ref), uri

@@ -110,6 +110,10 @@ class Node:
     const: str = ""
     negated: Node | None = None
     target: Callable[[], Node] | None = None
+    # Built from a subtree without $ref or "not" (see Loader._shared_key): such a node is
+    # shared between every schema of the same draft that holds an equal subtree, and a
+    # node compared with itself then has no changes.
+    inert: bool = False
 
     @property
     def key(self) -> str:
@@ -157,7 +161,18 @@ class Loader:
         if cached is not None:
             return cached
         self._keep.append(raw)
-        node = self._build(raw, base, doc)
+        # A document's root is seldom repeated elsewhere: not worth the key.
+        shared_key = _shared_key(raw, self._draft) if isinstance(raw, dict) and raw is not self._root else None
+        if shared_key is not None:
+            node = _SHARED.get(shared_key)
+            if node is None:
+                node = self._build(raw, base, doc)
+                node.inert = True
+                if len(_SHARED) >= _SHARED_LIMIT:
+                    _SHARED.clear()
+                _SHARED[shared_key] = node
+        else:
+            node = self._build(raw, base, doc)
         self._cache[key] = node
         return node
 
@@ -392,6 +407,30 @@ class Loader:
             return self._node(pointer(doc, ref[1:], ref), base, doc)
         except UnresolvableRef:
             return Node("empty", raw={"$ref": ref})
+
+
+# Nodes of inert subtrees by (draft, JSON text), shared across loads: the versions of a
+# contract repeat most of their properties, and so do contracts of one organisation.
+_SHARED: dict[tuple[str | None, str], Node] = {}
+_SHARED_LIMIT = 100_000
+_NOT_INERT = ('"$ref"', '"not"', '"$recursiveRef"', '"$dynamicRef"')
+
+
+def _shared_key(raw: dict[str, Any], draft: str | None) -> tuple[str | None, str] | None:
+    """A key for an inert subtree, or None.
+
+    Inert: nothing in it depends on the document around it (no reference of any kind)
+    and comparing it with an equal copy yields no change (``not`` always reports one;
+    NaN is unequal to itself). The test is textual and conservative: a property *named*
+    ``not`` also makes a subtree ineligible, which only costs the sharing.
+    """
+    try:
+        text = json.dumps(raw, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    if any(marker in text for marker in _NOT_INERT):
+        return None
+    return (draft, text)
 
 
 class UnresolvableRef(Exception):

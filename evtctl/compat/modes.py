@@ -61,10 +61,13 @@ def check(
         return nodes[i]
 
     changes: list[Change] = []
+    # One comparer for every pair: its memo is keyed by node pair, which means the same
+    # comparison whatever pair of versions it is met in.
+    comparer = Comparer(allowed)
     for i, k in pairs(len(versions), transitive, chain) if directions else []:
         for direction in directions:
             w, r = (i, k) if direction == "backward" else (k, i)
-            diffs = Comparer(allowed).compare(node(w), node(r))
+            diffs = comparer.compare(node(w), node(r))
             for kind, path in diffs:
                 changes.append(
                     _change(versions, kind, path, kind in allowed, (i, k), (w, r), direction, examples)

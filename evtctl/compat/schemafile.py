@@ -12,6 +12,7 @@ assumes, so evtctl and the registry read unmarked schemas the same way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -45,21 +46,33 @@ def load_schema_file(
     path: Path, version: int = 1, root: Path | None = None, allow_remote: bool = False
 ) -> SchemaVersion:
     """Load ``path`` as version ``version`` of a contract, with every local document it refers to."""
+    return load_tracked(path, version, root, allow_remote, None)
+
+
+def load_tracked(
+    path: Path, version: int, root: Path | None, allow_remote: bool,
+    digests: dict[str, str] | None,
+) -> SchemaVersion:
+    """:func:`load_schema_file`, recording in ``digests`` the SHA-256 of every file's bytes
+    as read, by file URI (for the lint cache: exactly the bytes the verdict was drawn from)."""
     path = Path(path)
-    main_uri = path.resolve().as_uri()
+    resolved = path.resolve()
+    main_uri = resolved.as_uri()
     texts: dict[str, tuple[Path, str]] = {}
     docs: dict[str, Any] = {}
-    pending = [(path.resolve(), main_uri)]
+    refs: dict[str, list[tuple[str, str]]] = {}
+    pending = [(resolved, main_uri)]
     while pending:
         file, uri = pending.pop()
         if uri in docs:
             continue
-        text = _read(file)
+        text = _read(file, uri, digests)
         texts[uri] = (file, text)
         docs[uri] = _parse(file, text)
         _check_metaschema(file, text, docs[uri])
+        refs[uri] = _refs(docs[uri], uri)
         # Local files the document refers to join the queue; each file is read once.
-        for ref, base in _refs(docs[uri], uri):
+        for ref, base in refs[uri]:
             target = urljoin(base, ref)
             target_uri, frag = urldefrag(target)
             scheme = urlparse(target_uri).scheme
@@ -73,7 +86,7 @@ def load_schema_file(
                     pending.append((ref_path, target_uri))
             elif target_uri and not _declared_id(docs, target_uri) and not allow_remote:
                 raise _ref_error(file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)")
-    _check_fragments(docs, texts, allow_remote)
+    _check_fragments(docs, texts, refs)
     main = docs.pop(main_uri)
     return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
 
@@ -86,7 +99,7 @@ def _inside(target: Path, root: Path) -> bool:
     return True
 
 
-def _read(file: Path) -> str:
+def _read(file: Path, uri: str = "", digests: dict[str, str] | None = None) -> str:
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -96,6 +109,8 @@ def _read(file: Path) -> str:
         raise
     except OSError as exc:
         raise SchemaFileError(f"cannot read file: {exc.strerror or exc}", file) from None
+    if digests is not None:
+        digests[uri] = hashlib.sha256(data).hexdigest()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -216,10 +231,12 @@ def _declared_id(docs: dict[str, Any], uri: str) -> bool:
     return False
 
 
-def _check_fragments(docs: dict[str, Any], texts: dict[str, tuple[Path, str]], allow_remote: bool) -> None:
-    for uri, doc in docs.items():
+def _check_fragments(
+    docs: dict[str, Any], texts: dict[str, tuple[Path, str]], refs: dict[str, list[tuple[str, str]]]
+) -> None:
+    for uri in docs:
         file, text = texts[uri]
-        for ref, base in _refs(doc, uri):
+        for ref, base in refs[uri]:
             target_uri, frag = urldefrag(urljoin(base, ref))
             target = docs.get(target_uri)
             if target is None:

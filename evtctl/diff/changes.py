@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from evtctl.diff.sides import Side, Where
 from evtctl.manifest.model import (
-    Consume, Contract, ContractVersion, Deprecation, Organisation, Produce, Service, Topic,
+    Consume,
+    Contract,
+    ContractVersion,
+    Deprecation,
+    Organisation,
+    Produce,
+    Service,
+    Topic,
 )
 
 if TYPE_CHECKING:
@@ -164,8 +171,8 @@ def _renamed_service_note(old: Side, new: Side, gone: Service,
                         if new.relative(s.file) == file and old.org.service(sid) is None)
     if not candidates:
         return ()
-    return (f"{file} now declares {', '.join(candidates)}: if this is a rename, every topic "
-            "of the service is renamed too, which its consumers see as a removal",)
+    return ((f"{file} now declares {', '.join(candidates)}: if this is a rename, every topic "
+             "of the service is renamed too, which its consumers see as a removal"),)
 
 
 def _show(value: object) -> str:
@@ -213,8 +220,8 @@ def _renamed_topic_note(topic: Topic, owner: Service,
                      and names <= {c.name for c in t.contracts})
     if not similar:
         return ()
-    return (f"{', '.join(similar)} carries the same contracts: a renamed topic is a new topic "
-            "for Kafka, and its consumers must move to it",)
+    return ((f"{', '.join(similar)} carries the same contracts: a renamed topic is a new "
+             "topic for Kafka, and its consumers must move to it"),)
 
 
 def _settings(new: Side, sid: str, b: Topic, a: Topic, out: list[Change]) -> None:
@@ -291,30 +298,35 @@ def _versions(old: Side, new: Side, sid: str, before: tuple[Topic, Contract],
               after: tuple[Topic, Contract], out: list[Change]) -> None:
     (bt, bc), (at, ac) = before, after
     bv, av = _by_number(bc.versions), _by_number(ac.versions)
-    ident = {"service": sid, "topic": at.name, "contract": ac.name}
+    ident = (sid, at.name, ac.name)
     for n in sorted(bv.keys() - av.keys()):
         v = bv[n]
         notes = () if v.deprecated else (
             f"v{n} was removed without being deprecated first",)
-        out.append(Change(Kind.VERSION_REMOVED, f"{ac.name} v{n} removed", version=n,
-                          before=v.schema, where=old.where(v.loc), notes=notes, **ident))
+        out.append(_vchange(Kind.VERSION_REMOVED, f"{ac.name} v{n} removed", ident, version=n,
+                            before=v.schema, where=old.where(v.loc), notes=notes))
     for n in sorted(av.keys() - bv.keys()):
         v = av[n]
-        review = _review_added(old, new, before, after, n)
-        out.append(Change(Kind.VERSION_ADDED, f"{ac.name} v{n} added", version=n,
-                          after=v.schema, where=new.where(v.loc), review=review, **ident))
+        out.append(_vchange(Kind.VERSION_ADDED, f"{ac.name} v{n} added", ident, version=n,
+                            after=v.schema, where=new.where(v.loc),
+                            review=_review_added(old, new, before, after, n)))
     for n in sorted(bv.keys() & av.keys()):
         was, now = bv[n], av[n]
         _deprecation(new, was, now, ident, out, ac.name)
-        review = _review_edited(old, new, (bt, bc, was), (at, ac, now))
-        if review is not None:
-            out.append(Change(Kind.SCHEMA_CHANGED,
-                              f"{ac.name} v{n}: schema edited in place", version=n,
-                              before=was.schema, after=now.schema, where=new.where(now.loc),
-                              review=review, **ident))
+        edited = _review_edited(old, new, (bt, bc, was), (at, ac, now))
+        if edited is not None:
+            out.append(_vchange(Kind.SCHEMA_CHANGED, f"{ac.name} v{n}: schema edited in place",
+                                ident, version=n, before=was.schema, after=now.schema,
+                                where=new.where(now.loc), review=edited))
 
 
-def _deprecation(new: Side, was: ContractVersion, now: ContractVersion, ident: dict[str, str],
+def _vchange(kind: Kind, message: str, ident: tuple[str, str, str], **fields: Any) -> Change:
+    """A change about one contract: ident is (owning service, topic, contract)."""
+    return Change(kind, message, service=ident[0], topic=ident[1], contract=ident[2], **fields)
+
+
+def _deprecation(new: Side, was: ContractVersion, now: ContractVersion,
+                 ident: tuple[str, str, str],
                  out: list[Change], name: str) -> None:
     b, a = _dep(was.deprecated), _dep(now.deprecated)
     if b == a:
@@ -328,7 +340,7 @@ def _deprecation(new: Side, was: ContractVersion, now: ContractVersion, ident: d
         kind, message = Kind.DEPRECATION_LIFTED, f"{name} v{n} no longer deprecated"
     else:
         kind, message = Kind.DEPRECATION_CHANGED, f"{name} v{n}: deprecation changed"
-    out.append(Change(kind, message, version=n, before=b, after=a, where=where, **ident))
+    out.append(_vchange(kind, message, ident, version=n, before=b, after=a, where=where))
 
 
 def _dep(d: Deprecation | None) -> dict[str, str | None] | None:
@@ -369,7 +381,7 @@ def _review_added(old: Side, new: Side, before: tuple[Topic, Contract],
         return SchemaReview(error=this)
     earlier: list[SchemaVersion] = []
     notes: list[str] = []
-    for n in sorted((bv.keys() | av.keys())):
+    for n in sorted(bv.keys() | av.keys()):
         if n >= number:
             continue
         # Versions removed in this change still count: their events may be in the log.

@@ -50,7 +50,7 @@ def _who(r: Reviewed, limit: int = 4) -> str:
     names = [_affected(a) for a in r.verdict.affected]
     if len(names) > limit:
         names = [*names[:limit], f"and {len(names) - limit} more"]
-    return ", ".join(names) or ("none declared" if r.verdict.breaking else "")
+    return ", ".join(names) or ("no other service declared" if r.verdict.breaking else "")
 
 
 def _heading(result: DiffResult) -> str:
@@ -65,9 +65,9 @@ def _heading(result: DiffResult) -> str:
 
 def _intro(result: DiffResult) -> list[str]:
     old, new = result.old, result.new
-    lines = [f"Compared {text(old.label)} → {text(new.label)} "
-             f"({new.services} services, {new.topics} topics, {new.contracts} contracts). "
-             f"{text(summary_line(result))}."]
+    lines = [(f"Compared {text(old.label)} → {text(new.label)} "
+              f"({new.services} services, {new.topics} topics, {new.contracts} contracts). "
+              f"{text(summary_line(result))}.")]
     affected = result.affected_services()
     if affected:
         lines.append("")
@@ -89,6 +89,8 @@ def _subject(r: Reviewed) -> str:
         return code(c.contract)
     if c.key:
         return code(c.key)
+    if c.kind.value.startswith(("consumer", "producer")) and c.service:
+        return code(c.service)
     return ""
 
 

@@ -75,8 +75,8 @@ def _lines(r: Reviewed) -> list[list[Segment]]:
         for check, ch in bad:
             line: list[Segment] = [
                 ("", "    schema "), ("red", "incompatible"),
-                ("", f" {ch.type} at {ch.path} (v{ch.from_version} → v{ch.to_version}, "
-                     f"{ch.direction}, {check.mode} {check.policy})")]
+                ("", (f" {ch.type} at {ch.path} (v{ch.from_version} → v{ch.to_version}, "
+                      f"{ch.direction}, {check.mode} {check.policy})"))]
             if ch.has_example:
                 line.append(("dim", f" example: {example_text(ch.example)}"))
             out.append(line)
@@ -112,12 +112,10 @@ def render(result: DiffResult, stream: TextIO) -> None:
         return
     stream.write(_header(result) + "\n\n")
     for r in ordered(result):
-        for line in _lines(r):
-            stream.write("".join(text for _style, text in line).rstrip() + "\n")
+        stream.writelines("".join(text for _style, text in line).rstrip() + "\n" for line in _lines(r))
     if not result.changes:
         stream.write("no changes\n")
-    for note in _footnotes(result):
-        stream.write(note + "\n")
+    stream.writelines(note + "\n" for note in _footnotes(result))
     stream.write("\n" + summary_line(result) + "\n")
 
 

@@ -20,7 +20,12 @@ from urllib.parse import unquote, urlparse
 from evtctl.config import CONFIG_NAMES, ConfigError, ProjectConfig, load_config, parse_config
 from evtctl.findings import Location
 from evtctl.manifest.loader import (
-    YAML_INVALID, YAML_TAG, LoadResult, RuleProblem, load_organisation,
+    STRUCTURE,
+    YAML_INVALID,
+    YAML_TAG,
+    LoadResult,
+    RuleProblem,
+    load_organisation,
 )
 from evtctl.manifest.model import ContractVersion, Organisation
 
@@ -174,10 +179,18 @@ def check_dropped(old: Side, new: Side) -> None:
         mine = Counter(this.relative(s.file) for s in this.org.services)
         theirs = Counter(other.relative(s.file) for s in other.org.services)
         for problem in this.problems:
+            if not _drops_services(problem):
+                continue
             file = this.relative(problem.problem.location.file)
             if mine[file] < theirs[file]:
                 raise DiffInputError(_unreadable(this, problem.problem.location,
                                                  problem.problem.message, 1))
+
+
+def _drops_services(problem: RuleProblem) -> bool:
+    """Problems after which the loader leaves a document out: apiVersion, metadata, root."""
+    anchor = problem.problem.anchor
+    return problem.rule == STRUCTURE and (anchor == "" or anchor.startswith(("metadata", ":")))
 
 
 def _unreadable(side: Side, loc: Location, message: str, count: int) -> str:

@@ -9,6 +9,7 @@ ones never sent are ``not-applied``. Refused actions are left as they are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
 from dataclasses import dataclass
 
 from evtctl.provision.model import (
@@ -19,6 +20,7 @@ from evtctl.provision.model import (
     ItemError,
     NewTopicSpec,
     Plan,
+    ProvisionError,
     Status,
 )
 
@@ -61,7 +63,7 @@ class _Run:
 
 
 def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None,
-               progress: Progress | None = None) -> Plan:
+               progress: Progress | None = None, visibility_timeout: float = 30.0) -> Plan:
     """Carry out the planned actions; the returned plan holds every action's outcome."""
     batch_size = batch_size or DEFAULT_BATCH_SIZE
     todo = [(i, a) for i, a in enumerate(plan.actions) if a.status is Status.PLANNED]
@@ -75,8 +77,27 @@ def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None
                 continue
             _EXECUTORS[kind](run, batch)
             run.advance(len(batch))
+        if kind is ActionKind.CREATE_TOPIC and not run.stopped:
+            created = {a.topic for i, a in items if run.results[i].status is Status.APPLIED}
+            _await_visible(admin, created, visibility_timeout)
     actions = tuple(run.results.get(i, a) for i, a in enumerate(plan.actions))
     return Plan(plan.cluster_id, actions, plan.warnings)
+
+
+def _await_visible(admin: ClusterAdmin, topics: set[str], timeout: float) -> None:
+    """Wait (bounded) until the brokers' metadata shows the created topics: KRaft answers
+    CreateTopics once the controller has committed them, and brokers learn of them a moment
+    later. Without this, a plan right after an apply could plan the same creates again."""
+    deadline = time.monotonic() + timeout
+    while topics and time.monotonic() < deadline:
+        try:
+            missing = topics - set(admin.list_topics())
+        except ProvisionError:
+            return  # reading failed: the next plan will tell
+        if not missing:
+            return
+        topics = missing
+        time.sleep(0.25)
 
 
 def _batches(items: list[tuple[int, Action]], kind: ActionKind,

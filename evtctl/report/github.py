@@ -46,6 +46,5 @@ def command(finding: Finding) -> str:
 def render(result: LintResult, stream: TextIO) -> None:
     from evtctl.report.text import summary_line
 
-    for finding in result.findings:
-        stream.write(command(finding) + "\n")
+    stream.writelines(command(finding) + "\n" for finding in result.findings)
     stream.write(summary_line(result) + "\n")

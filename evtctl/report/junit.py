@@ -34,8 +34,8 @@ def _detail(finding: Finding) -> str:
 
     spec = find_rule(finding.rule)
     name = f" {spec.name}" if spec else ""
-    lines = [f"{display_path(finding.file)}:{finding.line}:{finding.column}: "
-             f"{finding.severity.value} {finding.rule}{name}: {finding.message}"]
+    lines = [(f"{display_path(finding.file)}:{finding.line}:{finding.column}: "
+              f"{finding.severity.value} {finding.rule}{name}: {finding.message}")]
     for rel in finding.related:
         lines.append(f"  related: {display_path(rel.location.file)}:{rel.location.line}:"
                      f"{rel.location.column} {rel.message}")

@@ -26,7 +26,7 @@ from typing import Any
 
 from evtctl.findings import Problem, Related
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import load_version
+from evtctl.rules.contract_schemas import compat_cache, load_version
 
 ID = "EVT505"
 NAME = "contract-incompatible"
@@ -35,9 +35,7 @@ CATEGORY = "contracts"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    from evtctl.compat_cache import CompatCache
-
-    cache = CompatCache.open(enabled=ctx.use_cache)
+    cache = compat_cache(ctx)
     try:
         for _service, topic in ctx.org.topics():
             for contract in topic.contracts:
@@ -71,6 +69,7 @@ def check(ctx: Context) -> Iterator[Problem]:
                     )
     finally:
         cache.close()
+        ctx.memo.pop("compat-cache", None)
 
 
 def _message(contract: str, mode: str, policy: str, change: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ class LoadedVersion:
     topic: Topic
     contract: Contract
     version: ContractVersion
-    schema: Any | None  # a compat SchemaVersion, or None when it could not be loaded
+    schema: Any | None  # a compat_cache.SchemaHandle, or None when it could not be loaded
     error: Any | None  # a SchemaFileError, or a missing/outside-the-project message
     missing: bool = False
 
@@ -45,16 +45,26 @@ def load_version(ctx: Context, version: ContractVersion) -> tuple[Any | None, An
         result = (None, f"schema file {version.schema!r} does not exist "
                   f"(looked for {path.as_posix()})", True)
     else:
-        from evtctl.compat.schemafile import SchemaFileError, load_schema_file
+        from evtctl.compat.schemafile import SchemaFileError
 
         try:
-            schema = load_schema_file(path, version.version, root=root,
-                                      allow_remote=ctx.config.allow_remote_refs)
+            schema = compat_cache(ctx).load_schema(path, version.version, root,
+                                                   ctx.config.allow_remote_refs)
             result = (schema, None, False)
         except SchemaFileError as exc:
             result = (None, exc, False)
     ctx.memo[key] = result
     return result
+
+
+def compat_cache(ctx: Context) -> Any:
+    """The run's ``CompatCache`` (opened once; off with ``--no-cache``)."""
+    cache = ctx.memo.get("compat-cache")
+    if cache is None:
+        from evtctl.compat_cache import CompatCache
+
+        cache = ctx.memo["compat-cache"] = CompatCache.open(enabled=ctx.use_cache)
+    return cache
 
 
 def loaded_versions(ctx: Context) -> Iterator[LoadedVersion]:
@@ -63,3 +73,4 @@ def loaded_versions(ctx: Context) -> Iterator[LoadedVersion]:
             for version in contract.versions:
                 schema, error, missing = load_version(ctx, version)
                 yield LoadedVersion(service, topic, contract, version, schema, error, missing)
+    compat_cache(ctx).flush()  # what this pass learnt is kept even if a later rule fails

@@ -122,7 +122,7 @@ def _good(key: str, sub: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(options)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema=schemas(), dialect=st.sampled_from(sorted(KEYWORDS)), declare=st.booleans())
 def test_fast_valid_implies_check_schema_passes(schema: Any, dialect: str, declare: bool) -> None:
     if declare and isinstance(schema, dict):

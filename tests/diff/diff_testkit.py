@@ -131,4 +131,48 @@ def sample_repo(tmp: Path) -> Path:
 def cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command line (a new process, as CI runs it)."""
     return subprocess.run([sys.executable, "-m", "evtctl", "diff", *args], cwd=cwd,
-                          capture_output=True, text=True, env=git_env(cwd.parent))
+                          capture_output=True, text=True, env=git_env(cwd.parent), check=False)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def realistic_change(root: Path) -> None:
+    """A pull request on the sample organisation ("billing: amounts in cents").
+
+    * invoiceservice adds InvoicePaid v3 with a new required ``amountCents`` (breaks readers);
+    * ledgerservice moves its pin from InvoicePaid@2 to @3;
+    * paymentservice adds PaymentCaptured v2 with an optional ``currency`` (compatible);
+    * personaservice removes the deprecated PersonaCreated v1 (nobody pins it);
+    * paymentservice's retry topic goes from 3 partitions to 1.
+    """
+    billing = root / "billing"
+    inv = billing / "invoiceservice"
+    v2 = json.loads((inv / "schemas/invoice-paid.v2.json").read_text(encoding="utf-8"))
+    v2["title"] = "InvoicePaid v3"
+    v2["required"].append("amountCents")
+    v2["properties"]["amountCents"] = {"type": "integer", "minimum": 0}
+    (inv / "schemas/invoice-paid.v3.json").write_text(json.dumps(v2, indent=2),
+                                                      encoding="utf-8")
+    edit(inv / "service.yaml", "          - {version: 2, schema: schemas/invoice-paid.v2.json}",
+         "          - {version: 2, schema: schemas/invoice-paid.v2.json}\n"
+         "          - {version: 3, schema: schemas/invoice-paid.v3.json}")
+    edit(billing / "ledgerservice/service.yaml", "InvoicePaid@2", "InvoicePaid@3")
+    pay = billing / "paymentservice"
+    captured = json.loads((pay / "schemas/payment-captured.v1.json").read_text("utf-8"))
+    captured.setdefault("properties", {})["currency"] = {"type": "string"}
+    (pay / "schemas/payment-captured.v2.json").write_text(json.dumps(captured, indent=2),
+                                                          encoding="utf-8")
+    edit(pay / "service.yaml", "          - {version: 1, schema: schemas/payment-captured.v1.json}",
+         "          - {version: 1, schema: schemas/payment-captured.v1.json}\n"
+         "          - {version: 2, schema: schemas/payment-captured.v2.json}")
+    edit(pay / "service.yaml", "    partitions: 3\n    config: {retention.ms",
+         "    partitions: 1\n    config: {retention.ms")
+    persona = root / "identity/personaservice/service.yaml"
+    edit(persona, """          - version: 1
+            schema: schemas/persona-created.v1.json
+            deprecated: {sunset: "2099-06-30", reason: "v2 adds the locale; read v2"}
+""", "")

@@ -7,9 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from diff_testkit import (
-    OBJ_V1, OBJ_V2_BAD, OBJ_V2_OK, affected_ids, diff_dirs, kinds, only, service, topic,
+    OBJ_V1,
+    OBJ_V2_OK,
+    affected_ids,
+    diff_dirs,
+    kinds,
+    only,
+    service,
+    topic,
     write_tree,
 )
 

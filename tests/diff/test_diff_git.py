@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from diff_testkit import cli, commit_all, git, sample_repo
+
 from evtctl.diff.git import _link_inside, _safe
 
 INVOICES = Path("sample-manifests/billing/invoiceservice/service.yaml")

@@ -139,3 +139,17 @@ def test_rule_severity_changes_findings(tmp_path: Path, monkeypatch: pytest.Monk
     assert runner.invoke(app, ["lint", ".", "-f", "json"]).exit_code == 1
     write(tmp_path, "version: 1\nrules: {EVT105: off}\n")
     assert '"warnings": 0' in runner.invoke(app, ["lint", ".", "-f", "json"]).stdout
+
+
+def test_configuration_reference_documents_every_key() -> None:
+    import json
+
+    from evtctl.schemas_path import schema_file
+
+    schema = json.loads(schema_file("config").read_text())
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    keys = list(schema["properties"])
+    keys += [f"compatibility.{k}" for k in schema["properties"]["compatibility"]["properties"]]
+    keys += [f"environments.*.{k}" for k in schema["$defs"]["environment"]["properties"]]
+    keys += [f"ignores[].{k}" for k in schema["properties"]["ignores"]["items"]["properties"]]
+    assert [k for k in keys if f"| `{k}` |" not in docs] == []

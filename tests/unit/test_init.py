@@ -65,7 +65,7 @@ def test_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("evtctl.commands.init._interactive", lambda: True)
     result = runner.invoke(app, ["init"], input="arcadia\nidentity\npersonaservice\nteam-x\n")
     assert result.exit_code == 0, result.stderr
     assert "owner: \"team-x\"" in (tmp_path / "personaservice.yaml").read_text()

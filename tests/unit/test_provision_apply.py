@@ -25,6 +25,7 @@ class FakeAdmin:
     def __init__(self, fail_after: int | None = None) -> None:
         self.requests: list[tuple[str, int]] = []
         self.fail_after = fail_after
+        self.topics: dict[str, TopicListing] = {}
 
     def _answer(self, what: str, keys: Sequence[object]) -> dict[object, ItemError | None]:
         self.requests.append((what, len(keys)))
@@ -39,7 +40,7 @@ class FakeAdmin:
         return 1
 
     def list_topics(self) -> Mapping[str, TopicListing]:
-        return {}
+        return self.topics
 
     def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
         return {}
@@ -48,6 +49,7 @@ class FakeAdmin:
         return frozenset()
 
     def create_topics(self, topics: Sequence[NewTopicSpec]) -> Mapping[str, ItemError | None]:
+        self.topics.update({t.name: TopicListing(t.name, 1, 1) for t in topics})
         return self._answer("create", [t.name for t in topics])  # type: ignore[return-value]
 
     def create_partitions(self, counts: Mapping[str, int]) -> Mapping[str, ItemError | None]:

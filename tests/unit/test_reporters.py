@@ -144,7 +144,7 @@ def test_sarif_passes_the_sarif_multitool(tmp_path: Path,
     out = tmp_path / "validation.sarif"
     proc = subprocess.run([tool, "validate", str(log), "--output", str(out),
                            "--log", "ForceOverwrite"],
-                          capture_output=True, text=True, timeout=300)
+                          check=False, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8-sig"))
     problems = [(r.get("level", "warning"), r["ruleId"], r["message"])
@@ -168,7 +168,7 @@ def test_sarif_validator_catches_a_broken_log(tmp_path: Path) -> None:
                                 "locations": [location]}]}]}))
     out = tmp_path / "out.sarif"
     subprocess.run([tool, "validate", str(bad), "--output", str(out), "--log", "ForceOverwrite"],
-                   capture_output=True, text=True, timeout=300)
+                   check=False, capture_output=True, text=True, timeout=300)
     report = json.loads(out.read_text(encoding="utf-8-sig"))
     assert any(r.get("level") == "error" for r in report["runs"][0]["results"])
 

@@ -100,7 +100,7 @@ def test_docs_rules_md_is_current() -> None:
 
 def test_docgen_check_mode_detects_staleness(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import evtctl.docgen as docgen
+    from evtctl import docgen
 
     monkeypatch.setattr(docgen, "DOCS_FILE", tmp_path / "rules.md")
     assert docgen.main(["--check"]) == 1
@@ -122,3 +122,12 @@ def test_help_does_not_import_heavy_modules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_pre_commit_hook_is_declared() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    [hook] = [h for h in hooks if h["id"] == "evtctl-lint"]
+    assert hook["entry"] == "evtctl lint" and hook["pass_filenames"] is False
