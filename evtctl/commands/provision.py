@@ -7,10 +7,10 @@ inside the command.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 
@@ -74,15 +74,15 @@ class _TerminalUi:
 
 
 def provision(
-    paths: Annotated[Optional[list[Path]], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         help="Manifest files or folders (default: the current folder).")] = None,
-    bootstrap_server: Annotated[Optional[str], typer.Option(
+    bootstrap_server: Annotated[str | None, typer.Option(
         "--bootstrap-server", metavar="HOST:PORT",
         help="Kafka bootstrap servers (or EVTCTL_KAFKA_BOOTSTRAP_SERVERS).")] = None,
-    env: Annotated[Optional[str], typer.Option(
+    env: Annotated[str | None, typer.Option(
         "--env", metavar="NAME",
         help="Environment in evtctl.yaml: defaults, expected cluster id, ACL principal.")] = None,
-    command_config: Annotated[Optional[Path], typer.Option(
+    command_config: Annotated[Path | None, typer.Option(
         "--command-config", metavar="FILE",
         help="Client properties file, as for Kafka's tools (SASL, SSL).")] = None,
     apply: Annotated[bool, typer.Option(
@@ -101,7 +101,7 @@ def provision(
              "retention).")] = False,
     output_format: Annotated[str, typer.Option(
         "--format", metavar="text|json", help="Output format.")] = "text",
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", metavar="FILE", help="Project config (default: evtctl.yaml found "
                                           "above the paths).")] = None,
     timeout: Annotated[float, typer.Option(

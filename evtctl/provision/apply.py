@@ -8,8 +8,8 @@ ones never sent are ``not-applied``. Refused actions are left as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from evtctl.provision.model import (

@@ -20,8 +20,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kafka"))
 
-from cli_runner import CliResult, run_cli  # noqa: E402
-from local_kafka import KafkaCluster, KafkaUnavailable  # noqa: E402
+from cli_runner import CliResult, run_cli
+from local_kafka import KafkaCluster, KafkaUnavailable
 
 
 def _start(nodes: int, heap: str) -> KafkaCluster:

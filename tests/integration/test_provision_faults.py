@@ -12,11 +12,11 @@ import pytest
 from brokerstate import admin, create, topic_config, topic_partitions
 from confluent_kafka import Producer, TopicPartition
 from confluent_kafka.admin import NewTopic
+from local_kafka import KafkaCluster
 
 from evtctl.provision import apply as apply_module
 from evtctl.provision.apply import Progress
 from evtctl.provision.run import ProvisionRequest, provision
-from local_kafka import KafkaCluster
 
 pytestmark = pytest.mark.kafka
 

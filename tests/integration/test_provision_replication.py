@@ -9,7 +9,6 @@ import pytest
 from brokerstate import create, topic_partitions, topic_replication
 from cli_runner import CliResult, run_cli
 from confluent_kafka.admin import NewTopic
-
 from local_kafka import KafkaCluster
 
 pytestmark = pytest.mark.kafka

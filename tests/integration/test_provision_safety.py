@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 from brokerstate import create, topic_config, topic_partitions
-from confluent_kafka.admin import NewTopic
-
 from cli_runner import run_cli
+from confluent_kafka.admin import NewTopic
 from local_kafka import free_ports
 
 pytestmark = pytest.mark.kafka

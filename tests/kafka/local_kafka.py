@@ -198,7 +198,7 @@ class KafkaCluster:
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> KafkaCluster:
+    def __enter__(self) -> KafkaCluster:  # noqa: PYI034 - start() returns this cluster
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

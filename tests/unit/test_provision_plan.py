@@ -135,8 +135,8 @@ def test_acls_created_and_unmanaged_removed_only_with_flag() -> None:
     observed = cluster(acls=frozenset({stale, foreign, outside}))
     result = plan(desired, observed, PlanOptions())
     assert kinds(result) == [("create-acl", "a.x.s.events", "planned")]
-    assert result.warnings == (f"unmanaged ACL: {stale} (no manifest gives it; pass "
-                               "--allow-delete to remove it)",)
+    expected = f"unmanaged ACL: {stale} (no manifest gives it; pass --allow-delete to remove it)"
+    assert result.warnings == (expected,)
     deleting = plan(desired, observed, PlanOptions(allow_delete=True))
     assert [(a.kind, a.acl) for a in deleting.actions] == [
         (ActionKind.CREATE_ACL, wanted), (ActionKind.DELETE_ACL, stale)]
