@@ -94,6 +94,11 @@ def run(request: LintRequest) -> int:
     try:
         config = load_config(request.config, paths)
         result = lint_paths(paths, config, LintOptions(today=day, use_cache=not request.no_cache))
+        if not result.files:
+            # A wrong path in CI must not pass silently.
+            shown = " ".join(str(p) for p in paths)
+            return fail(f"no evtctl manifests found in {shown} (manifests are YAML files with "
+                        "'apiVersion: evtctl/v1'); check the path, or run 'evtctl init'")
         if request.write_baseline is not None:
             from evtctl.baseline import write
 

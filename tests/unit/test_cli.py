@@ -129,3 +129,10 @@ def test_startup_imports_nothing_heavy(argv: list[str]) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, timeout=60)
     assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_no_manifests_is_an_error_not_a_silent_pass(tmp_path: Path) -> None:
+    (tmp_path / "ci.yml").write_text("on: push\njobs: {}\n")
+    proc = evtctl("lint", str(tmp_path))
+    assert proc.returncode == 2
+    assert "no evtctl manifests found" in proc.stderr
