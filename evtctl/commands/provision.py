@@ -49,7 +49,7 @@ class _TerminalUi:
     def confirm(self, question: str) -> bool | None:
         if not sys.stdin.isatty():
             return None
-        answer = typer.prompt(f"{question} Only 'yes' applies", default="no",
+        answer: str = typer.prompt(f"{question} Only 'yes' applies", default="no",
                               show_default=False, err=True)
         return answer.strip().lower() == "yes"
 

@@ -173,7 +173,7 @@ class _Walk:
         self.stack.append((value, depth))
         return True
 
-    def value(self, form: str, value: Any, depth: int) -> bool:  # noqa: C901, PLR0911, PLR0912
+    def value(self, form: str, value: Any, depth: int) -> bool:
         kind = type(value)
         if form == SCHEMA:
             return self.push(value, depth)

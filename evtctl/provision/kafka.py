@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from confluent_kafka import KafkaError, KafkaException
-from confluent_kafka.admin import (
+from confluent_kafka.admin import (  # type: ignore[attr-defined]  # re-exports, no __all__
     AclBinding,
     AclBindingFilter,
     AclOperation,
@@ -41,6 +41,7 @@ from evtctl.provision.model import (
 )
 
 K = TypeVar("K")
+R = TypeVar("R")
 
 _UNREACHABLE = {
     KafkaError._TIMED_OUT,
@@ -60,7 +61,7 @@ class KafkaAdmin:
     def __init__(self, config: Mapping[str, str], timeout: float = 30.0) -> None:
         self._config = dict(config)
         self._timeout = timeout
-        settings: dict[str, str | int] = {"log_level": 0}  # errors reach the user through us
+        settings: dict[str, str | int | float | bool] = {"log_level": 0}  # errors reach the user through us
         settings.update(self._config)
         try:
             self._admin = AdminClient(settings)
@@ -129,8 +130,8 @@ class KafkaAdmin:
         return out
 
     def describe_acls(self) -> frozenset[AclSpec]:
-        any_filter = AclBindingFilter(
-            ResourceType.ANY, None, ResourcePatternType.ANY, None, None,
+        any_filter = AclBindingFilter(  # None matches any name, principal and host
+            ResourceType.ANY, None, ResourcePatternType.ANY, None, None,  # type: ignore[arg-type]
             AclOperation.ANY, AclPermissionType.ANY,
         )
         try:
@@ -194,7 +195,7 @@ class KafkaAdmin:
         return self._collect(
             lambda: self._admin.incremental_alter_configs(resources,
                                                           request_timeout=self._timeout),
-            lambda key: str(key.name), list(changes))
+            lambda key: str(key.name), list(changes))  # key: ConfigResource
 
     def delete_topics(self, topics: Sequence[str]) -> Mapping[str, ItemError | None]:
         if not topics:
@@ -221,14 +222,14 @@ class KafkaAdmin:
             lambda key: by_filter[key], list(acls))
 
     # -- helpers --------------------------------------------------------------------------
-    def _binding(self, acl: AclSpec, *, as_filter: bool = False) -> AclBinding:
+    def _binding(self, acl: AclSpec, *, as_filter: bool = False) -> Any:
         kind = AclBindingFilter if as_filter else AclBinding
         return kind(_RESOURCE[acl.resource_type], acl.resource, ResourcePatternType.LITERAL,
                     acl.principal, acl.host, _OPERATION[acl.operation],
                     AclPermissionType.ALLOW)
 
-    def _collect(self, submit: Callable[[], Mapping[object, Future[object]]],
-                 key_of: Callable[[object], K], keys: Sequence[K]) -> dict[K, ItemError | None]:
+    def _collect(self, submit: Callable[[], Mapping[R, Future[Any]]],
+                 key_of: Callable[[R], K], keys: Sequence[K]) -> dict[K, ItemError | None]:
         try:
             futures = submit()
         except (KafkaException, ValueError, TypeError) as error:

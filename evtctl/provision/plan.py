@@ -132,6 +132,7 @@ def _update(topic: DesiredTopic, current: ObservedTopic, options: PlanOptions,
     for key, new in sorted(topic.config.items()):
         on_topic = current.config.get(key)
         effective = current.effective.get(key)
+        old: str | None
         if on_topic is not None:
             if _same(key, on_topic, new):
                 continue

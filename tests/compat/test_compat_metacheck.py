@@ -8,14 +8,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from compat_vectors import CASE_FILES, read_cases, vectors_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import SchemaError
 from jsonschema_specifications import REGISTRY
 
 from evtctl.compat.metacheck import DIALECTS, KEYWORDS, MAX_FAST_DEPTH, surely_valid
-
-from compat_vectors import CASE_FILES, read_cases, vectors_dir
 
 CLASSES = {dialect: getattr(jsonschema, name) for name, dialect in DIALECTS.items()}
 URIS = {

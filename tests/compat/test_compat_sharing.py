@@ -7,15 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from compat_vectors import CASE_FILES, read_cases, require_vectors
 
-from evtctl.compat import SchemaVersion, diff_schemas
-from evtctl.compat import model
+from evtctl.compat import SchemaVersion, diff_schemas, model
 from evtctl.compat.diff import Comparer
 from evtctl.compat.engine import load_nodes
 from evtctl.compat.kinds import allowed_changes
 from evtctl.compat.model import Loader, _draft_of, _shared_key
-
-from compat_vectors import CASE_FILES, read_cases, require_vectors
 
 
 def _subschemas(value: Any) -> Iterator[Any]:
