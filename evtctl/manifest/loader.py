@@ -137,6 +137,14 @@ def _add_yaml(result: LoadResult, file: Path, yp: YamlProblem) -> None:
 
 
 @cache
+def _fast_check() -> Any:
+    from evtctl.fastschema import try_compile
+    from evtctl.schemas_path import load_schema
+
+    return try_compile(load_schema("manifest"))
+
+
+@cache
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
@@ -151,6 +159,9 @@ def _document(file: Path, data: LDict, index: int, result: LoadResult) -> Servic
         _add(result, STRUCTURE, f"apiVersion {data['apiVersion']!r} is not supported; this "
              f"evtctl reads {API_VERSION!r} (upgrade evtctl or fix the apiVersion)", file, pos)
         return None
+    fast = _fast_check()
+    if fast is not None and fast(data):
+        return _build_service(file, data, index)  # valid: no need for jsonschema's errors
     for sp in problems_from_errors(_validator().iter_errors(data), data):
         rule = UNKNOWN_KEY if sp.kind == "unknown-key" else STRUCTURE
         _add(result, rule, sp.message, file, sp.pos,
