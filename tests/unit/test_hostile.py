@@ -45,7 +45,7 @@ def test_very_deep_nesting(tmp_path: Path, opener: str, closer: str) -> None:
     (tmp_path / "deep.yaml").write_text(HEAD + META + "x: " + opener * depth + closer * depth)
     findings = lint(tmp_path)
     assert [(r, line) for r, line, _ in findings] == [("EVT001", 4)]
-    assert "nesting deeper than" in findings[0][2]
+    assert "nesting" in findings[0][2]  # ours, or libyaml's own limit in newer builds
 
 
 def test_python_tags_never_run(tmp_path: Path) -> None:
