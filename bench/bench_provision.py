@@ -130,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor_s = results[f"floor: one CreateTopics of {count}"]
         print()
         print(f"apply / floor:       {results[f'evtctl apply ({count} topics)'] / floor_s:6.2f}x")
-        print(f"one by one / floor:  {results[f'one by one: {count} CreateTopics'] / floor_s:6.2f}x")
+        one_by_one = results[f"one by one: {count} CreateTopics"]
+        print(f"one by one / floor:  {one_by_one / floor_s:6.2f}x")
     finally:
         if cluster is not None:
             cluster.close()

@@ -150,7 +150,7 @@ def _check_rule_names(path: Path, data: LDict) -> None:
     from evtctl.rules import all_rules, find_rule
 
     def check(key: str, pos: tuple[int, int], where: str) -> None:
-        if key == "*" and where == "ignores" or find_rule(key) is not None:
+        if (key == "*" and where == "ignores") or find_rule(key) is not None:
             return
         import difflib
 

@@ -82,7 +82,7 @@ def grammar_problem(name: str) -> str | None:
         return "it has an empty segment ('..' or a leading or trailing '.')"
     if len(parts) < 4:
         return f"it has {len(parts)} segment{'s' if len(parts) != 1 else ''}, not 4 or more"
-    kind, rest = parts[3], parts[4:]
+    kind = parts[3]
     if kind == "events":
         return "'events' takes at most one suffix (<service>.events.<model>)"
     if kind in ("commands", "results"):

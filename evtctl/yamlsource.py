@@ -43,7 +43,7 @@ _ALLOWED_TAGS = {
 class LDict(dict[str, Any]):
     """A mapping that knows where it and each of its entries are."""
 
-    __slots__ = ("pos", "key_pos", "value_pos", "size")
+    __slots__ = ("key_pos", "pos", "size", "value_pos")
 
     def __init__(self, pos: Pos) -> None:
         super().__init__()
@@ -56,7 +56,7 @@ class LDict(dict[str, Any]):
 class LList(list[Any]):
     """A sequence that knows where it and each of its items are."""
 
-    __slots__ = ("pos", "item_pos", "size")
+    __slots__ = ("item_pos", "pos", "size")
 
     def __init__(self, pos: Pos) -> None:
         super().__init__()
@@ -100,7 +100,8 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(raw, nul)
-        return None, YamlProblem("encoding", "binary file (NUL byte); expected UTF-8 text", line, col)
+        return None, YamlProblem("encoding", "binary file (NUL byte); expected UTF-8 text",
+                                 line, col)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -251,7 +252,8 @@ class _Builder:
 
     @staticmethod
     def _merge(container: LDict, value: LDict | LList) -> None:
-        sources = [value] if isinstance(value, LDict) else [v for v in value if isinstance(v, LDict)]
+        sources = ([value] if isinstance(value, LDict)
+                   else [v for v in value if isinstance(v, LDict)])
         for source in sources:
             for k, v in source.items():
                 if k not in container:
@@ -263,8 +265,8 @@ class _Builder:
         tag = event.tag
         if tag and tag != "!" and tag not in _ALLOWED_TAGS:
             doc.problems.append(YamlProblem(
-                "tag", f"YAML tag {_short_tag(tag)!r} is not allowed; manifests hold plain data only "
-                "(remove the tag)", pos[0], pos[1]))
+                "tag", f"YAML tag {_short_tag(tag)!r} is not allowed; manifests hold plain "
+                "data only (remove the tag)", pos[0], pos[1]))
 
     def _scalar(self, event: Any, pos: Pos, doc: YamlDocument) -> Any:
         text: str = event.value
@@ -274,19 +276,20 @@ class _Builder:
                 self._check_tag(event, pos, doc)
                 return text
         elif event.implicit[0]:
-            tag = self.resolver.resolve(yaml.ScalarNode, text, (True, False))
+            resolve: Any = self.resolver.resolve  # PyYAML is untyped
+            tag = resolve(yaml.ScalarNode, text, (True, False))
         else:
             return text
         if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
             return text
         if tag == "tag:yaml.org,2002:null":
             return None
-        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            if len(text) > MAX_SCALAR_NUMBER_CHARS:
-                doc.problems.append(YamlProblem(
-                    "limit", f"number with {len(text)} characters is too large; "
-                    "quote it if it is meant as text", pos[0], pos[1]))
-                return text
+        if (tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+                and len(text) > MAX_SCALAR_NUMBER_CHARS):
+            doc.problems.append(YamlProblem(
+                "limit", f"number with {len(text)} characters is too large; "
+                "quote it if it is meant as text", pos[0], pos[1]))
+            return text
         node = yaml.ScalarNode(tag, text)
         try:
             if tag == "tag:yaml.org,2002:int":

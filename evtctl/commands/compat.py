@@ -7,19 +7,19 @@ runs, so ``evtctl --help`` stays fast.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class PolicyName(str, Enum):
+class PolicyName(StrEnum):
     strict = "strict"
     lenient = "lenient"
 
@@ -40,17 +40,35 @@ def register(app: typer.Typer) -> None:
 
 def compat(
     files: Annotated[list[Path], typer.Argument(help="Schema files (JSON or YAML), oldest first.")],
-    mode: Annotated[str, typer.Option("--mode", "-m", help="BACKWARD, FORWARD, FULL, *_TRANSITIVE or NONE.")] = "BACKWARD",
-    policy: Annotated[PolicyName, typer.Option("--policy", help="strict (Schema Registry default) or lenient.")] = PolicyName.lenient,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
-    examples: Annotated[bool, typer.Option("--examples/--no-examples", help="Search for an example breaking event.")] = True,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Accept remote $refs (not fetched).")] = False,
+    mode: Annotated[
+        str, typer.Option("--mode", "-m", help="BACKWARD, FORWARD, FULL, *_TRANSITIVE or NONE.")
+    ] = "BACKWARD",
+    policy: Annotated[
+        PolicyName, typer.Option("--policy", help="strict (Schema Registry default) or lenient.")
+    ] = PolicyName.lenient,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+    examples: Annotated[
+        bool, typer.Option("--examples/--no-examples", help="Search for an example breaking event.")
+    ] = True,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Accept remote $refs (not fetched).")
+    ] = False,
 ) -> None:
-    raise typer.Exit(run(files, mode, policy.value, output.value, examples=examples, allow_remote=allow_remote))
+    raise typer.Exit(
+        run(files, mode, policy.value, output.value, examples=examples, allow_remote=allow_remote)
+    )
 
 
 def run(
-    files: list[Path], mode: str, policy: str, output: str, *, examples: bool = True, allow_remote: bool = False
+    files: list[Path],
+    mode: str,
+    policy: str,
+    output: str,
+    *,
+    examples: bool = True,
+    allow_remote: bool = False,
 ) -> int:
     """Do the work of the command; returns the exit status. Errors go to stderr as one line."""
     from evtctl.compat import MODES, check_versions
@@ -62,7 +80,8 @@ def run(
         return _fail("give at least two schema files: the earlier version(s) and the candidate")
     try:
         versions = [
-            load_schema_file(path, number, allow_remote=allow_remote) for number, path in enumerate(files, start=1)
+            load_schema_file(path, number, allow_remote=allow_remote)
+            for number, path in enumerate(files, start=1)
         ]
         result = check_versions(versions, mode.upper(), policy, examples=examples)
     except SchemaFileError as exc:

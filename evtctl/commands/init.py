@@ -40,7 +40,8 @@ class InitError(Exception):
 def register(app: typer.Typer) -> None:
     @app.command("init")
     def init_command(
-        company: str | None = typer.Option(None, "--company", help="Company segment, e.g. arcadia."),
+        company: str | None = typer.Option(None, "--company",
+                                           help="Company segment, e.g. arcadia."),
         namespace: str | None = typer.Option(None, "--namespace",
                                              help="Namespace segment, e.g. identity."),
         service: str | None = typer.Option(None, "--service",

@@ -117,7 +117,7 @@ def _services(org: Organisation) -> list[Service]:
 
 
 def _matching(entry: Consume | Produce, contract: str | None,
-              version: int | None) -> tuple[str, ...] | None | bool:
+              version: int | None) -> tuple[str, ...] | bool | None:
     """The entry's events that concern the contract (None: every event), False: none."""
     refs = entry.events
     if refs is None:

@@ -112,7 +112,8 @@ def render(result: DiffResult, stream: TextIO) -> None:
         return
     stream.write(_header(result) + "\n\n")
     for r in ordered(result):
-        stream.writelines("".join(text for _style, text in line).rstrip() + "\n" for line in _lines(r))
+        stream.writelines("".join(text for _style, text in line).rstrip() + "\n"
+                          for line in _lines(r))
     if not result.changes:
         stream.write("no changes\n")
     stream.writelines(note + "\n" for note in _footnotes(result))

@@ -13,11 +13,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from evtctl.findings import Finding, Location, Problem, Severity
+from evtctl.findings import Finding, Location, Problem, Related, Severity
 from evtctl.manifest.discovery import yaml_files
 from evtctl.manifest.model import (
-    Consume, Contract, ContractVersion, Deprecation, EventRef, Organisation, Produce,
-    Service, Topic,
+    Consume,
+    Contract,
+    ContractVersion,
+    Deprecation,
+    EventRef,
+    Organisation,
+    Produce,
+    Service,
+    Topic,
 )
 from evtctl.structure import problems_from_errors
 from evtctl.yamlsource import LDict, LList, YamlProblem, decode, parse_yaml
@@ -100,7 +107,7 @@ def load_file(file: Path, result: LoadResult) -> list[Service] | None:
     manifest_docs = 0
     for doc in parsed.documents:
         data = doc.data
-        if not (isinstance(data, dict) and isinstance(data.get("apiVersion"), str)
+        if not (isinstance(data, LDict) and isinstance(data.get("apiVersion"), str)
                 and data["apiVersion"].startswith(API_PREFIX)):
             continue
         manifest_docs += 1
@@ -127,9 +134,7 @@ def _add(result: LoadResult, rule: str, message: str, file: Path, pos: tuple[int
 
 
 def _add_yaml(result: LoadResult, file: Path, yp: YamlProblem) -> None:
-    from evtctl.findings import Related
-
-    related = ()
+    related: tuple[Related, ...] = ()
     if yp.other is not None:
         related = (Related(Location(file, *yp.other), "first defined here"),)
     _add(result, _YAML_RULES[yp.kind], yp.message, file, (yp.line, yp.column), related,
@@ -216,8 +221,8 @@ def _build_service(file: Path, data: LDict, index: int) -> Service | None:
                      if (t := _build_topic(file, n, p)) is not None),
         consumes=tuple(c for n, p in _items(data, "consumes")
                        if (c := _build_consume(file, n, p)) is not None),
-        produces=tuple(c for n, p in _items(data, "produces")
-                       if (c := _build_produce(file, n, p)) is not None),
+        produces=tuple(pr for n, p in _items(data, "produces")
+                       if (pr := _build_produce(file, n, p)) is not None),
         document=index,
     )
 

@@ -15,8 +15,16 @@ from evtctl.findings import Location
 from evtctl.naming import TopicKind, TopicName, parse_topic_name
 
 __all__ = [
-    "Contract", "ContractVersion", "Consume", "Deprecation", "EventRef", "Location",
-    "Organisation", "Produce", "Service", "Topic",
+    "Consume",
+    "Contract",
+    "ContractVersion",
+    "Deprecation",
+    "EventRef",
+    "Location",
+    "Organisation",
+    "Produce",
+    "Service",
+    "Topic",
 ]
 
 

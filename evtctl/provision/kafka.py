@@ -61,7 +61,8 @@ class KafkaAdmin:
     def __init__(self, config: Mapping[str, str], timeout: float = 30.0) -> None:
         self._config = dict(config)
         self._timeout = timeout
-        settings: dict[str, str | int | float | bool] = {"log_level": 0}  # errors reach the user through us
+        # log_level 0: errors reach the user through us, not librdkafka's log
+        settings: dict[str, str | int | float | bool] = {"log_level": 0}
         settings.update(self._config)
         try:
             self._admin = AdminClient(settings)
@@ -81,7 +82,7 @@ class KafkaAdmin:
             future = self._admin.describe_cluster(request_timeout=self._timeout)
             try:
                 described = future.result(timeout=self._timeout + 5)
-            except Exception as error:  # noqa: BLE001 - any failure here means "cannot connect"
+            except Exception as error:
                 servers = self._config.get("bootstrap.servers", "?")
                 raise ProvisionError(
                     f"cannot connect to Kafka at {servers}: {self._describe(error)}"
@@ -113,7 +114,7 @@ class KafkaAdmin:
         for resource, future in futures.items():
             try:
                 entries = future.result(timeout=self._timeout + 5)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 raise ProvisionError(
                     f"cannot read the configs of topic {resource.name}: {self._describe(error)}"
                 ) from None
@@ -137,7 +138,7 @@ class KafkaAdmin:
         try:
             bindings = self._admin.describe_acls(
                 any_filter, request_timeout=self._timeout).result(timeout=self._timeout + 5)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             raise ProvisionError(f"cannot read ACLs: {self._describe(error)}") from None
         found: set[AclSpec] = set()
         reverse_resource = {v: k for k, v in _RESOURCE.items()}
@@ -241,7 +242,7 @@ class KafkaAdmin:
             try:
                 future.result(timeout=self._timeout + 5)
                 results[key] = None
-            except Exception as error:  # noqa: BLE001 - reported per item
+            except Exception as error:
                 results[key] = self._item_error(error)
         for key in keys:
             results.setdefault(key, ItemError("no answer for this item", unreachable=True))

@@ -42,7 +42,8 @@ class AclSpec:
     host: str = "*"
 
     def __str__(self) -> str:
-        return f"{self.principal} {self.operation.value.upper()} {self.resource_type.value}:{self.resource}"
+        operation = self.operation.value.upper()
+        return f"{self.principal} {operation} {self.resource_type.value}:{self.resource}"
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -15,8 +15,7 @@ Passing: the topic is declared once, in its owner's manifest.
 
 from collections.abc import Iterator
 
-from evtctl.findings import Problem, Related
-from evtctl.findings import display_path
+from evtctl.findings import Problem, Related, display_path
 from evtctl.manifest.model import Service, Topic
 from evtctl.rules.base import Context
 

@@ -18,7 +18,7 @@ Passing::
 
 from collections.abc import Iterator
 
-from evtctl.findings import Problem, Related
+from evtctl.findings import Location, Problem, Related
 from evtctl.rules.base import Context
 
 ID = "EVT501"
@@ -31,7 +31,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     for _service, topic in ctx.org.topics():
         for contract in topic.contracts:
             previous = None
-            seen = {}
+            seen: dict[int, Location] = {}
             for version in contract.versions:
                 where = version.at("version")
                 anchor = f"{topic.name}/{contract.name}@{version.version}"

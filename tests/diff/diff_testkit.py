@@ -106,7 +106,8 @@ def git_env(home: Path) -> dict[str, str]:
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always",
+    done = subprocess.run(["git", "-c", "init.defaultBranch=main",
+                           "-c", "protocol.file.allow=always",
                            *args], cwd=repo, env=git_env(repo.parent),
                           capture_output=True, text=True, check=True)
     return done.stdout

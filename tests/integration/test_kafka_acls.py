@@ -49,7 +49,7 @@ def read_and_commit(kafka: Any, user: str, topic: str, group: str) -> KafkaError
             return message.error()
         try:
             consumer.commit(message=message, asynchronous=False)
-        except Exception as error:  # noqa: BLE001 - the commit's error is the answer
+        except Exception as error:
             return error.args[0]
         return None
     finally:

@@ -123,7 +123,8 @@ class KafkaCluster:
     ) -> None:
         self.java, self.libs = find_kafka()
         self._own_workdir = workdir is None
-        self.workdir = Path(tempfile.mkdtemp(prefix="evtctl-kafka-")) if workdir is None else workdir
+        self.workdir = (Path(tempfile.mkdtemp(prefix="evtctl-kafka-")) if workdir is None
+                        else workdir)
         self.heap = heap
         self.extra_properties = dict(extra_properties or {})
         ports = free_ports(3 * nodes)
@@ -198,7 +199,7 @@ class KafkaCluster:
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> KafkaCluster:  # noqa: PYI034 - start() returns this cluster
+    def __enter__(self) -> KafkaCluster:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -224,7 +225,7 @@ class KafkaCluster:
                 if len(metadata.brokers) >= expected:
                     return
                 last_error = f"{len(metadata.brokers)} of {expected} brokers registered"
-            except Exception as error:  # noqa: BLE001 - any failure means "not ready yet"
+            except Exception as error:
                 last_error = str(error)
             time.sleep(0.2)
         raise RuntimeError(f"Kafka did not answer within {timeout:.0f}s ({last_error})")

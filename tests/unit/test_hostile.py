@@ -98,13 +98,15 @@ def test_symlink_loop_terminates(tmp_path: Path) -> None:
     assert result.services == 1 and not result.findings
 
 
-def _schema_case(tmp_path: Path, schema: object, name: str = "s.json") -> list[tuple[str, int, str]]:
+def _schema_case(tmp_path: Path, schema: object,
+                 name: str = "s.json") -> list[tuple[str, int, str]]:
     (tmp_path / "project").mkdir(exist_ok=True)
     (tmp_path / "project" / name).write_text(json.dumps(schema))
     (tmp_path / "project" / "svc.yaml").write_text(
         HEAD + META + "topics:\n  - name: acme.shop.cart.events\n    contracts:\n"
         f"      - {{name: A, versions: [{{version: 1, schema: {name}}}]}}\n")
-    result = lint_paths([tmp_path / "project"], ProjectConfig(None, (tmp_path / "project").resolve()),
+    project = tmp_path / "project"
+    result = lint_paths([project], ProjectConfig(None, project.resolve()),
                         LintOptions(use_cache=False))
     return [(f.rule, f.line, f.message) for f in result.findings]
 

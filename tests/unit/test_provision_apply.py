@@ -70,8 +70,8 @@ class FakeAdmin:
 
 
 def sample_plan(new_topics: int) -> object:
-    desired = DesiredState(tuple(DesiredTopic(f"t{i}", 1) for i in range(new_topics))
-                           + (DesiredTopic("old", 4, config={"a": "1", "b": "2"}),))
+    desired = DesiredState((*(DesiredTopic(f"t{i}", 1) for i in range(new_topics)),
+                            DesiredTopic("old", 4, config={"a": "1", "b": "2"})))
     observed = ClusterState("cid", 1, {"old": ObservedTopic("old", 2, 1)})
     return plan(desired, observed, PlanOptions())
 

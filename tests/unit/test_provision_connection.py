@@ -43,7 +43,7 @@ def test_missing_bootstrap_and_java_only_settings(tmp_path: Path) -> None:
         client_config(None, None, {})
     path = tmp_path / "c.properties"
     path.write_text("ssl.truststore.location=/x.jks\n")
-    with pytest.raises(ProvisionError, match="Java-only setting; use ssl.ca.location"):
+    with pytest.raises(ProvisionError, match=r"Java-only setting; use ssl\.ca\.location"):
         client_config("h:1", path, {})
     with pytest.raises(ProvisionError, match="cannot read"):
         client_config("h:1", tmp_path / "missing.properties", {})

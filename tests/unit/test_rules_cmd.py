@@ -39,7 +39,7 @@ def test_rule_module_is_documented(name: str) -> None:
     for attr in ("ID", "NAME", "SUMMARY", "CATEGORY"):
         assert isinstance(getattr(module, attr, None), str), f"{name}.{attr}"
     assert module.ID.startswith("EVT") and module.ID[3:].isdigit() and len(module.ID) == 6
-    assert module.NAME == module.NAME.lower() and " " not in module.NAME
+    assert module.NAME.lower() == module.NAME and " " not in module.NAME
     doc = module.__doc__ or ""
     assert "Failing" in doc and "Passing" in doc, f"{name}: docstring needs both examples"
 

@@ -87,7 +87,8 @@ def test_missing_reason_is_an_error_but_still_suppresses(tmp_path: Path) -> None
 
 
 def test_unused_suppression_is_a_warning(tmp_path: Path) -> None:
-    body = "topics:\n  # evtctl: ignore[topic-name-grammar] legacy\n  - name: acme.shop.cart.events\n"
+    body = ("topics:\n  # evtctl: ignore[topic-name-grammar] legacy\n"
+            "  - name: acme.shop.cart.events\n")
     result = lint(tmp_path, body)
     assert rules(result) == [("EVT902", 5)]
     assert result.findings[0].severity.value == "warning"
