@@ -24,11 +24,12 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from evtctl import __version__
+from evtctl.compat.realpaths import RealPaths
 
 SCHEMA_VERSION = 2  # of the cache file's layout
 
@@ -70,62 +71,79 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _inside(paths: RealPaths, path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        return paths.inside(path, root)
     except (ValueError, OSError, RuntimeError):
         return False
-    return True
 
 
 class SchemaHandle:
-    """One schema file for lint: its content digest, and the loaded schema on demand."""
+    """One schema file for lint: its content digest, and the loaded schema on demand.
 
-    def __init__(self, number: int, digest: str, base_uri: str, load: Callable[[], Any],
-                 loaded: Any | None = None) -> None:
+    Pickles without the loaded schema (a worker process sends handles to lint's process,
+    which loads a schema again only if it still needs it)."""
+
+    def __init__(self, number: int, digest: str, base_uri: str,
+                 source: tuple[Path, Path, bool], loaded: Any | None = None) -> None:
         self.number = number  # the contract version it stands for
         self.digest = digest  # covers the bytes of the file and of every file it reaches
         self.base_uri = base_uri
-        self._load = load
+        self.source = source  # (path, project root, remote $refs allowed)
         self._loaded = loaded
 
     def schema(self) -> Any:
         """The compat ``SchemaVersion`` (loaded now if the cache answered without it)."""
         if self._loaded is None:
-            self._loaded = self._load()
+            from evtctl.compat.schemafile import load_schema_file
+
+            path, root, allow_remote = self.source
+            self._loaded = load_schema_file(path, self.number, root=root,
+                                            allow_remote=allow_remote)
         return self._loaded
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_loaded": None}
 
 
 class CompatCache:
-    def __init__(self, db: sqlite3.Connection | None) -> None:
+    def __init__(self, db: sqlite3.Connection | None, paths: RealPaths | None = None) -> None:
         self.db = db
-        self.writes = 0
+        self.paths = paths if paths is not None else RealPaths()
+        # Rows to write, kept until flush(): one transaction, one executemany per table.
+        self.pending_files: list[tuple[str, str]] = []
+        self.pending_chains: list[tuple[str, str]] = []
+        # Chain verdicts computed elsewhere in this run (worker processes), by chain key.
+        self.known_chains: dict[str, list[dict[str, Any]]] = {}
+
+    @property
+    def writes(self) -> int:
+        return len(self.pending_files) + len(self.pending_chains)
 
     @classmethod
-    def open(cls, enabled: bool = True) -> CompatCache:
+    def open(cls, enabled: bool = True, paths: RealPaths | None = None) -> CompatCache:
         if not enabled:
-            return cls(None)
+            return cls(None, paths)
         try:
             folder = cache_dir()
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(folder / "compat.sqlite3", timeout=2)
+            # A cache: losing the last writes to a crash only costs time, so no fsync.
+            db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, deps TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS chains (key TEXT PRIMARY KEY, changes TEXT)")
-            return cls(db)
+            db.commit()
+            return cls(db, paths)
         except (OSError, sqlite3.Error):
-            return cls(None)
+            return cls(None, paths)
 
     # -- schema files --------------------------------------------------------------------------
     def load_schema(self, path: Path, version: int, root: Path, allow_remote: bool) -> SchemaHandle:
         """A handle on a valid schema file; raises ``SchemaFileError`` as ``load_schema_file`` does."""
-        resolved = path.resolve()
+        resolved = Path(self.paths.real(path))
         prefix = f"{tool_versions()}\0{allow_remote}\0{root}\0{resolved}\0"
-
-        def load_now() -> Any:
-            from evtctl.compat.schemafile import load_schema_file
-
-            return load_schema_file(path, version, root=root, allow_remote=allow_remote)
-
+        source = (path, root, allow_remote)
+        data: bytes | None = None
         if self.db is not None:
             try:
                 data = resolved.read_bytes()
@@ -135,22 +153,19 @@ class CompatCache:
                 key = _file_key(prefix, _sha(data))
                 deps = self._valid_deps(key, root)
                 if deps is not None:
-                    return SchemaHandle(version, _digest(key, deps), resolved.as_uri(), load_now)
+                    return SchemaHandle(version, _digest(key, deps), resolved.as_uri(), source)
         from evtctl.compat.schemafile import load_tracked
 
         digests: dict[str, str] = {}
-        loaded = load_tracked(path, version, root, allow_remote, digests)
+        # The bytes just hashed are the bytes loaded: read (and hashed) once.
+        loaded = load_tracked(resolved, version, root, allow_remote, digests, paths=self.paths,
+                              data=data)
         main_uri = loaded.base_uri
         key = _file_key(prefix, digests[main_uri])
         deps = {uri: sha for uri, sha in digests.items() if uri != main_uri}
         if self.db is not None:
-            try:
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)",
-                                (key, json.dumps(deps, sort_keys=True)))
-                self.writes += 1
-            except sqlite3.Error:
-                pass
-        return SchemaHandle(version, _digest(key, deps), main_uri, load_now, loaded)
+            self.pending_files.append((key, json.dumps(deps, sort_keys=True)))
+        return SchemaHandle(version, _digest(key, deps), main_uri, source, loaded)
 
     def _valid_deps(self, key: str, root: Path) -> dict[str, str] | None:
         """The recorded dependencies of a known-valid file, if every one is unchanged."""
@@ -168,7 +183,7 @@ class CompatCache:
 
         for uri, sha in deps.items():
             dep = Path(unquote(urlparse(uri).path))
-            if not _inside(dep, root) or _file_sha(dep) != sha:
+            if not _inside(self.paths, dep, root) or _file_sha(dep) != sha:
                 return None
         return deps
 
@@ -181,6 +196,9 @@ class CompatCache:
         which are fingerprinted by their content).
         """
         key = _chain_key(versions, mode, policy)
+        known = self.known_chains.get(key)
+        if known is not None:
+            return known
         if self.db is not None:
             try:
                 row = self.db.execute("SELECT changes FROM chains WHERE key = ?",
@@ -201,21 +219,30 @@ class CompatCache:
             for c in result.changes if not c.compatible
         ]
         if self.db is not None:
-            try:
-                self.db.execute("INSERT OR REPLACE INTO chains VALUES (?, ?)",
-                                (key, json.dumps(changes, default=str)))
-                self.writes += 1
-            except sqlite3.Error:
-                pass
+            self.pending_chains.append((key, json.dumps(changes, default=str)))
         return changes
+
+    def adopt(self, chains: dict[str, list[dict[str, Any]]], files: list[tuple[str, str]],
+              chain_rows: list[tuple[str, str]]) -> None:
+        """Take over what another process's cache computed: verdicts to answer from, rows
+        to write."""
+        self.known_chains.update(chains)
+        if self.db is not None:
+            self.pending_files.extend(files)
+            self.pending_chains.extend(chain_rows)
 
     def flush(self) -> None:
         if self.db is not None and self.writes:
             try:
-                self.db.commit()
-                self.writes = 0
+                with self.db:  # one transaction
+                    self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)",
+                                        self.pending_files)
+                    self.db.executemany("INSERT OR REPLACE INTO chains VALUES (?, ?)",
+                                        self.pending_chains)
             except sqlite3.Error:
                 pass
+        self.pending_files.clear()
+        self.pending_chains.clear()
 
     def close(self) -> None:
         if self.db is not None:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 from evtctl.compat import SchemaVersion
 from evtctl.compat.model import UnresolvableRef, pointer
+from evtctl.compat.realpaths import RealPaths
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
@@ -37,6 +40,9 @@ class SchemaFileError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: lint's worker processes send it
+        return (type(self), (self.message, self.path, self.line, self.column))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"
@@ -51,12 +57,16 @@ def load_schema_file(
 
 def load_tracked(
     path: Path, version: int, root: Path | None, allow_remote: bool,
-    digests: dict[str, str] | None,
+    digests: dict[str, str] | None, *, paths: RealPaths | None = None,
+    data: bytes | None = None,
 ) -> SchemaVersion:
     """:func:`load_schema_file`, recording in ``digests`` the SHA-256 of every file's bytes
-    as read, by file URI (for the lint cache: exactly the bytes the verdict was drawn from)."""
-    path = Path(path)
-    resolved = path.resolve()
+    as read, by file URI (for the lint cache: exactly the bytes the verdict was drawn from).
+
+    ``paths`` shares resolved paths across a run; ``data`` is the main file's bytes when the
+    caller has read them already."""
+    paths = paths if paths is not None else RealPaths()
+    resolved = Path(paths.real(path))
     main_uri = resolved.as_uri()
     texts: dict[str, tuple[Path, str]] = {}
     docs: dict[str, Any] = {}
@@ -66,21 +76,20 @@ def load_tracked(
         file, uri = pending.pop()
         if uri in docs:
             continue
-        text = _read(file, uri, digests)
+        text = _read(file, uri, digests, data if uri == main_uri else None)
         texts[uri] = (file, text)
         docs[uri] = _parse(file, text)
         _check_metaschema(file, text, docs[uri])
         refs[uri] = _refs(docs[uri], uri)
         # Local files the document refers to join the queue; each file is read once.
         for ref, base in refs[uri]:
-            target = urljoin(base, ref)
-            target_uri, frag = urldefrag(target)
-            scheme = urlparse(target_uri).scheme
+            target_uri, _frag = _target(base, ref)
+            scheme, local = _local(target_uri)
             if scheme == "file":
-                ref_path = Path(unquote(urlparse(target_uri).path))
-                if root is not None and not _inside(ref_path, root):
+                if root is not None and not paths.inside(local, root):
                     raise _ref_error(file, text, ref, f"$ref {ref!r} points outside {root}")
                 if target_uri not in docs:
+                    ref_path = Path(local)
                     if not ref_path.is_file():
                         raise _ref_error(file, text, ref, f"$ref {ref!r}: file {ref_path} not found")
                     pending.append((ref_path, target_uri))
@@ -91,20 +100,41 @@ def load_tracked(
     return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
 
 
-def _inside(target: Path, root: Path) -> bool:
-    try:
-        target.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+@lru_cache(maxsize=4096)
+def _target(base: str, ref: str) -> tuple[str, str]:
+    """``urldefrag(urljoin(base, ref))``; a fragment-only ``ref`` (the common ``#/$defs/x``)
+    keeps the base document, without joining."""
+    if ref.startswith("#"):
+        return _normal(base), ref[1:]
+    target, frag = urldefrag(urljoin(base, ref))
+    return target, frag
 
 
-def _read(file: Path, uri: str = "", digests: dict[str, str] | None = None) -> str:
+@lru_cache(maxsize=4096)
+def _normal(base: str) -> str:
+    """``urldefrag(urljoin(base, "#..."))[0]``: the base re-assembled, without a fragment."""
+    return urldefrag(urljoin(base, "#"))[0]
+
+
+@lru_cache(maxsize=4096)
+def _local(uri: str) -> tuple[str, str]:
+    """(scheme, local file path) of a URI."""
+    parts = urlparse(uri)
+    return parts.scheme, unquote(parts.path)
+
+
+def _read(file: Path, uri: str = "", digests: dict[str, str] | None = None,
+          data: bytes | None = None) -> str:
+    if data is not None and len(data) > MAX_BYTES:
+        raise SchemaFileError(f"file is too large ({len(data)} bytes; limit {MAX_BYTES})", file)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise SchemaFileError(f"file is too large ({size} bytes; limit {MAX_BYTES})", file)
-        data = file.read_bytes()
+        if data is None:
+            with open(file, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_BYTES:
+                    raise SchemaFileError(f"file is too large ({size} bytes; limit {MAX_BYTES})",
+                                          file)
+                data = fh.read()
     except SchemaFileError:
         raise
     except OSError as exc:
@@ -150,37 +180,43 @@ class _DuplicateKey(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # rare: find the first repeated key
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return out
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
+    """Whether any value sits more than ``limit`` levels below the root (level by level)."""
+    level = [value]
+    depth = 0
+    while level:
         if depth > limit:
             return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        below: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        level = below
+        depth += 1
     return False
 
 
 def _check_metaschema(file: Path, text: str, schema: Any) -> None:
-    from jsonschema import Draft7Validator, SchemaError
-    from jsonschema.validators import validator_for
+    from jsonschema import SchemaError
 
     from evtctl.compat.metacheck import DIALECTS, surely_valid
 
     declared = schema.get("$schema") if isinstance(schema, dict) else None
-    if declared is not None and (not isinstance(declared, str) or validator_for({"$schema": declared}, default=None) is None):  # type: ignore[call-overload]
+    cls = _validator_class(declared)
+    if cls is None:
         raise SchemaFileError(f"unknown $schema {declared!r}", file)
-    cls = validator_for(schema, default=Draft7Validator)
     dialect = DIALECTS.get(cls.__name__)
     if dialect is not None and surely_valid(schema, dialect, cls.FORMAT_CHECKER.conforms):
         return  # the metaschema accepts it: no need to interpret the metaschema (slow)
@@ -196,10 +232,35 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
         raise SchemaFileError("schema is nested too deeply", file) from None
 
 
+_VALIDATORS: dict[Any, Any] = {}
+
+
+def _validator_class(declared: Any) -> Any:
+    """jsonschema's validator class for a ``$schema`` value (draft 7 when absent), or None
+    when the value names no dialect jsonschema knows; looked up once per value."""
+    key = (type(declared), declared) if isinstance(declared, (str, type(None))) else None
+    if key is not None and key in _VALIDATORS:
+        return _VALIDATORS[key]
+    from jsonschema import Draft7Validator
+    from jsonschema.validators import validator_for
+
+    if declared is None:
+        cls = validator_for({}, default=Draft7Validator)
+    elif not isinstance(declared, str) or validator_for(
+            {"$schema": declared}, default=None) is None:  # type: ignore[arg-type]
+        cls = None
+    else:
+        cls = validator_for({"$schema": declared}, default=Draft7Validator)
+    if key is not None:
+        _VALIDATORS[key] = cls
+    return cls
+
+
 def _refs(doc: Any, uri: str) -> list[tuple[str, str]]:
     """Every ``$ref`` in a document with the base URI it is resolved against."""
     found: list[tuple[str, str]] = []
     stack: list[tuple[Any, str]] = [(doc, uri)]
+    containers = (dict, list)
     while stack:
         item, base = stack.pop()
         if isinstance(item, dict):
@@ -209,12 +270,18 @@ def _refs(doc: Any, uri: str) -> list[tuple[str, str]]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 found.append((ref, base))
+            # Only objects and arrays can hold a $ref: scalars are not pushed.
             for key, value in item.items():
-                if key not in ("enum", "const", "default", "examples"):
+                if isinstance(value, containers) and key not in _NOT_SCHEMAS:
                     stack.append((value, base))
-        elif isinstance(item, list):
-            stack.extend((v, base) for v in item)
+        else:
+            for value in item:
+                if isinstance(value, containers):
+                    stack.append((value, base))
     return found
+
+
+_NOT_SCHEMAS = frozenset(("enum", "const", "default", "examples"))
 
 
 def _declared_id(docs: dict[str, Any], uri: str) -> bool:
@@ -237,7 +304,7 @@ def _check_fragments(
     for uri in docs:
         file, text = texts[uri]
         for ref, base in refs[uri]:
-            target_uri, frag = urldefrag(urljoin(base, ref))
+            target_uri, frag = _target(base, ref)
             target = docs.get(target_uri)
             if target is None:
                 continue  # a declared $id or an allowed remote document: nothing local to check

@@ -26,7 +26,7 @@ from typing import Any
 
 from evtctl.findings import Problem, Related
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import compat_cache, load_version
+from evtctl.rules.contract_schemas import compat_cache, history_inputs, history_mode, prepare
 
 ID = "EVT505"
 NAME = "contract-incompatible"
@@ -35,22 +35,17 @@ CATEGORY = "contracts"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
+    prepare(ctx)
     cache = compat_cache(ctx)
     try:
         for _service, topic in ctx.org.topics():
             for contract in topic.contracts:
-                if len(contract.versions) < 2:
+                mode = history_mode(ctx, topic, contract)
+                if mode is None:
                     continue
-                mode = ctx.config.mode_for(topic.name, topic.kind.value if topic.kind else None,
-                                           contract.name, contract.compatibility)
-                if mode == "NONE":
-                    continue
-                loaded = [load_version(ctx, v)[0] for v in contract.versions]
-                if any(s is None for s in loaded):
-                    continue  # EVT502/EVT503 report it
-                numbers = [v.version for v in contract.versions]
-                if numbers != sorted(set(numbers)):
-                    continue  # EVT501 reports it
+                loaded = history_inputs(ctx, contract)
+                if loaded is None:
+                    continue  # EVT501, EVT502 or EVT503 reports why
                 changes = cache.incompatible_changes(loaded, mode, ctx.config.policy)
                 by_number = {v.version: v for v in contract.versions}
                 for change in changes:

@@ -1,0 +1,142 @@
+"""Lint loads and compares schemas in worker processes on large organisations: the findings
+are exactly those of a serial run, with the cache off, cold or warm."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evtctl.config import load_config
+from evtctl.lint import LintOptions, lint_paths
+from evtctl.rules import contract_schemas
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "gen_org.py"
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="worker processes need fork")
+
+
+def _generate(out: Path, services: int) -> Path:
+    spec = importlib.util.spec_from_file_location("gen_org", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(out, services)  # type: ignore[no-any-return]
+
+
+def _break(org: Path) -> None:
+    """Findings of every contract rule: breaking changes, an invalid schema, a bad $ref, a
+    missing file."""
+    services = sorted(p for p in org.glob("*/*") if p.is_dir())
+    v2 = services[0] / "schemas" / "thing0-happened.v2.json"
+    schema = json.loads(v2.read_text())
+    schema["properties"]["id"] = {"type": "integer"}
+    schema["required"].append("status")
+    v2.write_text(json.dumps(schema, indent=2))
+    v3 = services[1] / "schemas" / "thing1-happened.v3.json"
+    schema = json.loads(v3.read_text())
+    del schema["properties"]["address"]["properties"]["city"]
+    schema["properties"]["address"]["additionalProperties"] = False
+    v3.write_text(json.dumps(schema, indent=2))
+    (services[2] / "schemas" / "do-thing.v1.json").write_text('{"type": "objekt"}')
+    (services[3] / "schemas" / "thing0-happened.v1.json").write_text(
+        '{"properties": {"a": {"$ref": "#/$defs/nowhere"}}}')
+    (services[4] / "schemas" / "do-thing.v2.json").unlink()
+    (services[5] / "schemas" / "thing1-happened.v2.json").write_text(
+        '{"properties": {"a": {"$ref": "https://example.com/a.json"}}}')
+
+
+def _findings(org: Path, use_cache: bool) -> list[tuple[Any, ...]]:
+    config = load_config(None, [org])
+    result = lint_paths([org], config, LintOptions(use_cache=use_cache))
+    return [(f.rule, str(f.file), f.line, f.column, f.message, f.json_path, f.hint, f.anchor,
+             tuple((str(r.location.file), r.location.line, r.message) for r in f.related))
+            for f in result.findings]
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _generate(tmp_path_factory.mktemp("parallel") / "org", 24)
+    _break(root)
+    return root
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    runs: list[int] = []
+    real = contract_schemas._run_workers
+
+    def run(ctx: Any, units: Any, workers: int) -> None:
+        runs.append(workers)
+        real(ctx, units, workers)
+
+    monkeypatch.setattr(contract_schemas, "_run_workers", run)
+    return runs
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_parallel_findings_equal_serial_findings(
+        org: Path, use_cache: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "serial-cache"))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    serial = _findings(org, use_cache)
+    assert {f[0] for f in serial} >= {"EVT502", "EVT503", "EVT504", "EVT505"}
+
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
+    assert _findings(org, use_cache) == serial  # cold cache (or none)
+    assert _findings(org, use_cache) == serial  # warm cache (or none)
+    assert runs == [2, 2]
+
+
+def test_the_parallel_cache_serves_a_serial_run(
+        org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    parallel = _findings(org, use_cache=True)
+    calls: list[str] = []
+    import evtctl.compat.modes
+    import evtctl.compat.schemafile
+
+    real_load, real_check = evtctl.compat.schemafile.load_tracked, evtctl.compat.modes.check
+    monkeypatch.setattr(evtctl.compat.schemafile, "load_tracked",
+                        lambda *a, **k: calls.append("load") or real_load(*a, **k))
+    monkeypatch.setattr(evtctl.compat.modes, "check",
+                        lambda *a, **k: calls.append("check") or real_check(*a, **k))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    assert _findings(org, use_cache=True) == parallel
+    # Only the invalid files (never cached) are loaded again; no history is compared again.
+    assert "check" not in calls
+    assert calls.count("load") == 3
+
+
+def test_small_organisations_and_one_job_stay_serial(
+        org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _spy(monkeypatch)
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    _findings(org, use_cache=False)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 10_000)
+    _findings(org, use_cache=False)
+    assert runs == []
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("3", 3), ("0", 1), ("x", None)])
+def test_jobs_follows_evtctl_jobs(value: str, expected: int | None,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVTCTL_JOBS", value)
+    assert contract_schemas.jobs() == (expected if expected is not None else _cores())
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
