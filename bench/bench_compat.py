@@ -28,7 +28,11 @@ def make_schema(rng: random.Random, fields: int) -> dict[str, Any]:
         "occurredAt": {"type": "string", "format": "date-time"},
         "status": {"enum": ["NEW", "ACTIVE", "CLOSED"][: rng.randint(2, 3)]},
         "address": {"$ref": "#/definitions/Address"},
-        "tags": {"type": "array", "items": {"type": "string", "maxLength": rng.choice([32, 64])}, "maxItems": 20},
+        "tags": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": rng.choice([32, 64])},
+            "maxItems": 20,
+        },
     }
     for i in range(fields):
         kind = rng.choice(["string", "integer", "number", "object", "nullable"])
@@ -50,7 +54,11 @@ def make_schema(rng: random.Random, fields: int) -> dict[str, Any]:
         "definitions": {
             "Address": {
                 "type": "object",
-                "properties": {"street": {"type": "string"}, "city": {"type": "string"}, "zip": {"type": "string", "pattern": "^[0-9]{5}$"}},
+                "properties": {
+                    "street": {"type": "string"},
+                    "city": {"type": "string"},
+                    "zip": {"type": "string", "pattern": "^[0-9]{5}$"},
+                },
                 "required": ["city"],
             }
         },
@@ -89,14 +97,18 @@ def main() -> None:
     rng = random.Random(7)
     olds = [make_schema(rng, rng.randint(5, 30)) for _ in range(args.schemas)]
     news = [evolve(rng, s) for s in olds]
-    texts = [(json.dumps(o), json.dumps(n)) for o, n in zip(olds, news)]
-    pairs = [(SchemaVersion(1, o), SchemaVersion(2, n)) for o, n in zip(olds, news)]
+    texts = [(json.dumps(o), json.dumps(n)) for o, n in zip(olds, news, strict=False)]
+    pairs = [(SchemaVersion(1, o), SchemaVersion(2, n)) for o, n in zip(olds, news, strict=False)]
     nodes = [(load_nodes(a), load_nodes(b)) for a, b in pairs]
 
     import jsonschema
 
     validators = [jsonschema.Draft7Validator(o) for o in olds]
-    event = {"eventId": "00000000-0000-0000-0000-000000000000", "occurredAt": "2024-01-01T00:00:00Z", "tags": ["a"]}
+    event = {
+        "eventId": "00000000-0000-0000-0000-000000000000",
+        "occurredAt": "2024-01-01T00:00:00Z",
+        "tags": ["a"],
+    }
 
     from evtctl.compat import model
     from evtctl.compat.metacheck import surely_valid
@@ -109,23 +121,40 @@ def main() -> None:
         check_versions(list(pairs[i]), "FULL", "lenient", examples=False)
 
     figures = {
-        "json.loads of both schemas (baseline)": rate(lambda i: (json.loads(texts[i][0]), json.loads(texts[i][1])), len(texts), args.seconds),
-        "jsonschema validating one event (baseline)": rate(lambda i: validators[i].is_valid(event), len(validators), args.seconds),
-        "diff only (schemas already loaded)": rate(lambda i: compare_nodes(*nodes[i], "lenient"), len(nodes), args.seconds),
+        "json.loads of both schemas (baseline)": rate(
+            lambda i: (json.loads(texts[i][0]), json.loads(texts[i][1])), len(texts), args.seconds
+        ),
+        "jsonschema validating one event (baseline)": rate(
+            lambda i: validators[i].is_valid(event), len(validators), args.seconds
+        ),
+        "diff only (schemas already loaded)": rate(
+            lambda i: compare_nodes(*nodes[i], "lenient"), len(nodes), args.seconds
+        ),
         "load + diff, FULL, no examples": rate(
-            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=False), len(pairs), args.seconds
+            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=False),
+            len(pairs),
+            args.seconds,
         ),
         "load + diff, FULL, no examples, cold node cache": rate(cold, len(pairs), args.seconds),
         "metaschema check, jsonschema (2020-12)": rate(
-            lambda i: jsonschema.Draft202012Validator.check_schema(modern[i]), len(modern), args.seconds),
+            lambda i: jsonschema.Draft202012Validator.check_schema(modern[i]),
+            len(modern),
+            args.seconds,
+        ),
         "metaschema check, fast pre-check (2020-12)": rate(
-            lambda i: surely_valid(modern[i], "2020-12", conforms), len(modern), args.seconds),
+            lambda i: surely_valid(modern[i], "2020-12", conforms), len(modern), args.seconds
+        ),
         "load + diff, FULL, with examples": rate(
-            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=True), len(pairs), args.seconds
+            lambda i: check_versions(list(pairs[i]), "FULL", "lenient", examples=True),
+            len(pairs),
+            args.seconds,
         ),
     }
     parse = figures["json.loads of both schemas (baseline)"]
-    print(f"{args.schemas} schema pairs, 5-30 fields each + envelope, nested objects, enums, arrays, $ref")
+    print(
+        f"{args.schemas} schema pairs, 5-30 fields each + envelope, "
+        "nested objects, enums, arrays, $ref"
+    )
     print(f"{'operation':45} {'per second':>12} {'vs json.loads':>14}")
     for name, value in figures.items():
         print(f"{name:45} {value:12,.0f} {value / parse:13.2f}x")

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_org import generate  # noqa: E402
+from gen_org import generate
 
 FLOOR = r"""
 import json, os, sys, yaml
@@ -42,7 +42,9 @@ def _time(cmd: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode not in ok:
-        raise SystemExit(f"{cmd} exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"{cmd} exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -71,8 +73,11 @@ def main() -> None:
     f = statistics.median(floor)
     print(f"organisation: {args.services} services, {files} files; median of {args.repeat} runs")
     print(f"parse floor             {f:7.2f} s   1.00x")
-    for label, runs in (("lint, cold cache", cold), ("lint, warm cache", warm),
-                        ("lint, --no-cache", nocache)):
+    for label, runs in (
+        ("lint, cold cache", cold),
+        ("lint, warm cache", warm),
+        ("lint, --no-cache", nocache),
+    ):
         m = statistics.median(runs)
         print(f"{label:<23} {m:7.2f} s   {m / f:.2f}x floor")
     b = statistics.median(bare)

@@ -20,6 +20,7 @@ computes, exactly as without a cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -71,21 +72,20 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _inside(paths: RealPaths, path: Path, root: Path) -> bool:
-    try:
-        return paths.inside(path, root)
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
 class SchemaHandle:
     """One schema file for lint: its content digest, and the loaded schema on demand.
 
     Pickles without the loaded schema (a worker process sends handles to lint's process,
     which loads a schema again only if it still needs it)."""
 
-    def __init__(self, number: int, digest: str, base_uri: str,
-                 source: tuple[Path, Path, bool], loaded: Any | None = None) -> None:
+    def __init__(
+        self,
+        number: int,
+        digest: str,
+        base_uri: str,
+        source: tuple[Path, Path, bool],
+        loaded: Any | None = None,
+    ) -> None:
         self.number = number  # the contract version it stands for
         self.digest = digest  # covers the bytes of the file and of every file it reaches
         self.base_uri = base_uri
@@ -98,8 +98,7 @@ class SchemaHandle:
             from evtctl.compat.schemafile import load_schema_file
 
             path, root, allow_remote = self.source
-            self._loaded = load_schema_file(path, self.number, root=root,
-                                            allow_remote=allow_remote)
+            self._loaded = load_schema_file(path, self.number, root=root, allow_remote=allow_remote)
         return self._loaded
 
     def __getstate__(self) -> dict[str, Any]:
@@ -139,7 +138,8 @@ class CompatCache:
 
     # -- schema files --------------------------------------------------------------------------
     def load_schema(self, path: Path, version: int, root: Path, allow_remote: bool) -> SchemaHandle:
-        """A handle on a valid schema file; raises ``SchemaFileError`` as ``load_schema_file`` does."""
+        """A handle on a valid schema file; raises ``SchemaFileError`` as
+        ``load_schema_file`` does."""
         resolved = Path(self.paths.real(path))
         prefix = f"{tool_versions()}\0{allow_remote}\0{root}\0{resolved}\0"
         source = (path, root, allow_remote)
@@ -158,8 +158,9 @@ class CompatCache:
 
         digests: dict[str, str] = {}
         # The bytes just hashed are the bytes loaded: read (and hashed) once.
-        loaded = load_tracked(resolved, version, root, allow_remote, digests, paths=self.paths,
-                              data=data)
+        loaded = load_tracked(
+            resolved, version, root, allow_remote, digests, paths=self.paths, data=data
+        )
         main_uri = loaded.base_uri
         key = _file_key(prefix, digests[main_uri])
         deps = {uri: sha for uri, sha in digests.items() if uri != main_uri}
@@ -183,13 +184,14 @@ class CompatCache:
 
         for uri, sha in deps.items():
             dep = Path(unquote(urlparse(uri).path))
-            if not _inside(self.paths, dep, root) or _file_sha(dep) != sha:
+            if not self.paths.contains(root, dep) or _file_sha(dep) != sha:
                 return None
         return deps
 
     # -- compatibility of a contract's history ---------------------------------------------------
-    def incompatible_changes(self, versions: Sequence[Any], mode: str,
-                             policy: str) -> list[dict[str, Any]]:
+    def incompatible_changes(
+        self, versions: Sequence[Any], mode: str, policy: str
+    ) -> list[dict[str, Any]]:
         """The incompatible changes over a contract's whole history (cached).
 
         ``versions`` are :class:`SchemaHandle` values (or compat ``SchemaVersion`` values,
@@ -201,8 +203,7 @@ class CompatCache:
             return known
         if self.db is not None:
             try:
-                row = self.db.execute("SELECT changes FROM chains WHERE key = ?",
-                                      (key,)).fetchone()
+                row = self.db.execute("SELECT changes FROM chains WHERE key = ?", (key,)).fetchone()
                 if row is not None:
                     return json.loads(row[0])  # type: ignore[no-any-return]
             except (sqlite3.Error, ValueError):
@@ -212,18 +213,28 @@ class CompatCache:
         loaded = [v.schema() if isinstance(v, SchemaHandle) else v for v in versions]
         result = check_chain(loaded, mode, policy)
         changes = [
-            {"type": c.type, "path": c.path, "from_version": c.from_version,
-             "to_version": c.to_version, "example": c.example,
-             "example_note": getattr(c, "example_note", None),
-             "description": getattr(c, "description", None)}
-            for c in result.changes if not c.compatible
+            {
+                "type": c.type,
+                "path": c.path,
+                "from_version": c.from_version,
+                "to_version": c.to_version,
+                "example": c.example,
+                "example_note": getattr(c, "example_note", None),
+                "description": getattr(c, "description", None),
+            }
+            for c in result.changes
+            if not c.compatible
         ]
         if self.db is not None:
             self.pending_chains.append((key, json.dumps(changes, default=str)))
         return changes
 
-    def adopt(self, chains: dict[str, list[dict[str, Any]]], files: list[tuple[str, str]],
-              chain_rows: list[tuple[str, str]]) -> None:
+    def adopt(
+        self,
+        chains: dict[str, list[dict[str, Any]]],
+        files: list[tuple[str, str]],
+        chain_rows: list[tuple[str, str]],
+    ) -> None:
         """Take over what another process's cache computed: verdicts to answer from, rows
         to write."""
         self.known_chains.update(chains)
@@ -235,10 +246,12 @@ class CompatCache:
         if self.db is not None and self.writes:
             try:
                 with self.db:  # one transaction
-                    self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)",
-                                        self.pending_files)
-                    self.db.executemany("INSERT OR REPLACE INTO chains VALUES (?, ?)",
-                                        self.pending_chains)
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO files VALUES (?, ?)", self.pending_files
+                    )
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO chains VALUES (?, ?)", self.pending_chains
+                    )
             except sqlite3.Error:
                 pass
         self.pending_files.clear()
@@ -247,10 +260,8 @@ class CompatCache:
     def close(self) -> None:
         if self.db is not None:
             self.flush()
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.close()
-            except sqlite3.Error:
-                pass
             self.db = None
 
 
@@ -269,8 +280,12 @@ def _chain_key(versions: Sequence[Any], mode: str, policy: str) -> str:
         if isinstance(v, SchemaHandle):
             payload: Any = {"h": v.digest, "b": v.base_uri, "n": v.number}
         else:
-            payload = {"v": v.version, "s": v.schema, "b": v.base_uri,
-                       "d": dict(sorted((v.documents or {}).items()))}
+            payload = {
+                "v": v.version,
+                "s": v.schema,
+                "b": v.base_uri,
+                "d": dict(sorted((v.documents or {}).items())),
+            }
         digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
         digest.update(b"\0")
     return digest.hexdigest()

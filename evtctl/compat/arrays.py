@@ -21,7 +21,9 @@ def compare_array(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
     _bound(out, "maxItems", "MAX_ITEMS", o.max_items, u.max_items)
     _bound(out, "minItems", "MIN_ITEMS", o.min_items, u.min_items)
     if o.unique_items != u.unique_items:
-        out.append(("UNIQUE_ITEMS_REMOVED" if o.unique_items else "UNIQUE_ITEMS_ADDED", ("uniqueItems",)))
+        out.append(
+            ("UNIQUE_ITEMS_REMOVED" if o.unique_items else "UNIQUE_ITEMS_ADDED", ("uniqueItems",))
+        )
     _bound(out, "maxContains", "MAX_CONTAINS", o.max_contains, u.max_contains)
     _bound(out, "minContains", "MIN_CONTAINS", o.min_contains, u.min_contains)
 
@@ -72,7 +74,14 @@ def _removed(c: Comparer, old: Node, u: Node, path: tuple[str, ...], out: list[D
 def _added(c: Comparer, o: Node, new: Node, path: tuple[str, ...], out: list[Diff]) -> None:
     if is_open(o):
         empty = new.kind in ("empty", "true")
-        out.append(("ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" if empty else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL", path))
+        out.append(
+            (
+                "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
+                if empty
+                else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
+                path,
+            )
+        )
         return
     cover = partial_schema(o)
     if cover is not None:
@@ -87,7 +96,9 @@ def _added(c: Comparer, o: Node, new: Node, path: tuple[str, ...], out: list[Dif
 def _additional(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
     path = ("additionalItems",)
     if o.permits_additional != u.permits_additional:
-        out.append(("ADDITIONAL_ITEMS_REMOVED" if o.permits_additional else "ADDITIONAL_ITEMS_ADDED", path))
+        out.append(
+            ("ADDITIONAL_ITEMS_REMOVED" if o.permits_additional else "ADDITIONAL_ITEMS_ADDED", path)
+        )
     elif o.additional is None and u.additional is not None:
         out.append(("ADDITIONAL_ITEMS_NARROWED", path))
     elif u.additional is None and o.additional is not None:

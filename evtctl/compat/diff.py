@@ -103,7 +103,9 @@ class Comparer:
             handler(self, o, u, out)
         return out
 
-    def nested(self, out: list[Diff], prefix: tuple[str, ...], o: Node | None, u: Node | None) -> None:
+    def nested(
+        self, out: list[Diff], prefix: tuple[str, ...], o: Node | None, u: Node | None
+    ) -> None:
         out.extend((kind, prefix + path) for kind, path in self.compare(o, u))
 
 

@@ -23,7 +23,8 @@ def load_nodes(version: SchemaVersion) -> Node:
 
 
 def make_resolver(version: SchemaVersion) -> Resolver:
-    """A function (ref, base URI) -> (target schema, its document URI) over the version's documents."""
+    """A function (ref, base URI) -> (target schema, its document URI) over the version's
+    documents."""
     docs: dict[str, Any] = dict(version.documents)
     root_uri = urldefrag(version.base_uri)[0]
     docs.setdefault(root_uri, version.schema)
@@ -74,6 +75,8 @@ def format_path(path: tuple[str, ...]) -> str:
     return "#/" + "/".join(path)
 
 
-def raw_diff(original: SchemaVersion, update: SchemaVersion, policy: str = "strict") -> list[tuple[str, str]]:
+def raw_diff(
+    original: SchemaVersion, update: SchemaVersion, policy: str = "strict"
+) -> list[tuple[str, str]]:
     diffs = compare_nodes(load_nodes(original), load_nodes(update), policy)
     return [(kind, format_path(path)) for kind, path in diffs]

@@ -1,4 +1,5 @@
-"""Find an event that shows an incompatibility: the writer's schema accepts it, the reader's rejects it.
+"""Find an event that shows an incompatibility: the writer's schema accepts it, the
+reader's rejects it.
 
 Candidates are generated from the writer's schema, with many variants at the path of the change
 (boundary values, enum members, other types, omitted or extra properties, longer or shorter
@@ -21,16 +22,27 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 400
 MAX_DEPTH = 12
 GENERIC: tuple[Any, ...] = ("x", 0, 1.5, True, None, {}, [], -1, "")
-STRINGS = ("", "x", "xx", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "2024-01-01T00:00:00Z",
-           "00000000-0000-0000-0000-000000000000", "a@example.com", "1")
+STRINGS = (
+    "",
+    "x",
+    "xx",
+    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    "2024-01-01T00:00:00Z",
+    "00000000-0000-0000-0000-000000000000",
+    "a@example.com",
+    "1",
+)
 
 
 class _Sampler:
     def __init__(self, version: SchemaVersion) -> None:
         self._resolve: Resolver = make_resolver(version)
 
-    def values(self, schema: Any, base: str, focus: tuple[str, ...] | None, depth: int = 0) -> list[Any]:
-        """Candidate values for ``schema``: many when ``focus`` is ``()``, a few minimal ones otherwise."""
+    def values(
+        self, schema: Any, base: str, focus: tuple[str, ...] | None, depth: int = 0
+    ) -> list[Any]:
+        """Candidate values for ``schema``: many when ``focus`` is ``()``, a few minimal ones
+        otherwise."""
         if depth > MAX_DEPTH:
             return []
         out: list[Any] = []
@@ -40,7 +52,9 @@ class _Sampler:
                 break
         return out
 
-    def _gen(self, schema: Any, base: str, focus: tuple[str, ...] | None, depth: int) -> Iterator[Any]:
+    def _gen(
+        self, schema: Any, base: str, focus: tuple[str, ...] | None, depth: int
+    ) -> Iterator[Any]:
         if schema is False:
             return
         if schema is True or not isinstance(schema, dict):
@@ -52,7 +66,15 @@ class _Sampler:
             except UnresolvableRef:
                 return
             yield from self.values(target, new_base, focus, depth + 1)
-            if set(schema) <= {"$ref", "definitions", "$defs", "$schema", "$id", "title", "description"}:
+            if set(schema) <= {
+                "$ref",
+                "definitions",
+                "$defs",
+                "$schema",
+                "$id",
+                "title",
+                "description",
+            }:
                 return
         if "const" in schema:
             yield schema["const"]
@@ -72,10 +94,17 @@ class _Sampler:
         if focus == ():
             yield from GENERIC
 
-    def _typed(self, name: str, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int) -> Iterator[Any]:
+    def _typed(
+        self, name: str, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int
+    ) -> Iterator[Any]:
         if name == "string":
             lo, hi = s.get("minLength"), s.get("maxLength")
-            for n in (lo, hi, (hi + 1) if isinstance(hi, int) else None, (lo - 1) if isinstance(lo, int) and lo > 0 else None):
+            for n in (
+                lo,
+                hi,
+                (hi + 1) if isinstance(hi, int) else None,
+                (lo - 1) if isinstance(lo, int) and lo > 0 else None,
+            ):
                 if isinstance(n, int) and 0 <= n <= 10_000:
                     yield "a" * n
             yield from STRINGS
@@ -90,9 +119,16 @@ class _Sampler:
         elif name == "array":
             yield from self._arrays(s, base, focus, depth)
 
-    def _objects(self, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int) -> Iterator[dict[str, Any]]:
-        props = s.get("properties") if isinstance(s.get("properties"), dict) else {}
-        required = [r for r in s.get("required", []) if isinstance(r, str)] if isinstance(s.get("required"), list) else []
+    def _objects(
+        self, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int
+    ) -> Iterator[dict[str, Any]]:
+        raw_props, raw_required = s.get("properties"), s.get("required")
+        props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
+        required = (
+            [r for r in raw_required if isinstance(r, str)]
+            if isinstance(raw_required, list)
+            else []
+        )
         minimal: dict[str, Any] = {}
         for name in required:
             vals = self.values(props.get(name, True), base, None, depth + 1)
@@ -113,15 +149,23 @@ class _Sampler:
             yield {k: v for k, v in minimal.items() if k != focus[1]}
         targets = list(props) if focus == () else [focus[1]] if len(focus) > 1 else []
         for name in targets:
-            sub_focus = focus[2:] if focus[:2] == ("properties", name) else () if focus == () else None
+            sub_focus = (
+                focus[2:] if focus[:2] == ("properties", name) else () if focus == () else None
+            )
             for value in self.values(props.get(name, True), base, sub_focus, depth + 1):
                 yield {**full, name: value}
                 yield {**minimal, name: value}
             yield {k: v for k, v in full.items() if k != name}
-        if focus == () or focus[:1] in (("additionalProperties",), ("unevaluatedProperties",), ("maxProperties",)):
+        if focus == () or focus[:1] in (
+            ("additionalProperties",),
+            ("unevaluatedProperties",),
+            ("maxProperties",),
+        ):
             extra = s.get("additionalProperties", True)
             rest = focus[1:] if focus else ()
-            for value in self.values(extra if extra is not False else True, base, rest, depth + 1)[:40]:
+            for value in self.values(extra if extra is not False else True, base, rest, depth + 1)[
+                :40
+            ]:
                 yield {**full, "zz_extra": value}
         if focus[:1] == ("dependencies",) and len(focus) > 1:
             yield {**full, focus[1]: "x"}
@@ -131,16 +175,26 @@ class _Sampler:
             yield full
             yield dict(minimal)
 
-    def _arrays(self, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int) -> Iterator[list[Any]]:
-        prefix = s.get("prefixItems") if isinstance(s.get("prefixItems"), list) else s.get("items") if isinstance(s.get("items"), list) else []
-        items = s.get("items") if not isinstance(s.get("items"), list) else s.get("additionalItems", True)
+    def _arrays(
+        self, s: dict[str, Any], base: str, focus: tuple[str, ...] | None, depth: int
+    ) -> Iterator[list[Any]]:
+        raw_prefix, raw_items = s.get("prefixItems"), s.get("items")
+        prefix: list[Any] = (
+            raw_prefix
+            if isinstance(raw_prefix, list)
+            else raw_items
+            if isinstance(raw_items, list)
+            else []
+        )
+        items = raw_items if not isinstance(raw_items, list) else s.get("additionalItems", True)
         if "prefixItems" in s:
             items = s.get("items", True)
         head: list[Any] = []
         for sub in prefix:
             vals = self.values(sub, base, None, depth + 1)
             head.append(vals[0] if vals else None)
-        minimal_len = s.get("minItems") if isinstance(s.get("minItems"), int) else 0
+        raw_min = s.get("minItems")
+        minimal_len = raw_min if isinstance(raw_min, int) else 0
         filler = self.values(items if items is not None else True, base, None, depth + 1) or [None]
         base_list = head + [filler[0]] * max(0, minimal_len - len(head))
         if not focus:
@@ -152,14 +206,20 @@ class _Sampler:
             sub = prefix[idx] if idx < len(prefix) else items
             for value in self.values(sub if sub is not None else True, base, focus[2:], depth + 1):
                 lst = (head + [filler[0]] * idx)[:idx] if idx >= len(head) else list(head[:idx])
-                yield lst + [value]
-                yield (head[:idx] + [value] + head[idx + 1:]) if idx < len(head) else lst + [value]
+                yield [*lst, value]
+                yield ([*head[:idx], value, *head[idx + 1:]]) if idx < len(head) else [*lst, value]
             yield base_list
             return
-        sub_focus = focus[1:] if focus[:1] in (("items",), ("additionalItems",), ("unevaluatedItems",)) else () if focus == () else None
+        sub_focus = (
+            focus[1:]
+            if focus[:1] in (("items",), ("additionalItems",), ("unevaluatedItems",))
+            else ()
+            if focus == ()
+            else None
+        )
         for value in self.values(items if items is not None else True, base, sub_focus, depth + 1):
-            yield head + [value]
-            yield head + [value, value]
+            yield [*head, value]
+            yield [*head, value, value]
         yield []
         for n in (s.get("maxItems"), s.get("minItems")):
             if isinstance(n, int) and 0 <= n < 1000:
@@ -220,6 +280,6 @@ def find_example(writer: SchemaVersion, reader: SchemaVersion, path: tuple[str, 
             try:
                 if accepts(value) and not rejects(value):
                     return value
-            except Exception:  # noqa: BLE001 - a candidate that cannot be judged is skipped
+            except Exception:
                 continue
     return None

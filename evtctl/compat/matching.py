@@ -9,7 +9,9 @@ pair with each other and reports stay minimal.
 from __future__ import annotations
 
 
-def max_matching(n_left: int, n_right: int, edges: dict[tuple[int, int], int]) -> set[tuple[int, int]]:
+def max_matching(
+    n_left: int, n_right: int, edges: dict[tuple[int, int], int]
+) -> set[tuple[int, int]]:
     """Return a maximum matching as a set of (left, right) pairs; ``edges`` maps pairs to costs."""
     adjacency: dict[int, list[int]] = {i: [] for i in range(n_left)}
     for (i, j), _cost in sorted(edges.items(), key=lambda item: (item[1], item[0])):
@@ -26,7 +28,9 @@ def max_matching(n_left: int, n_right: int, edges: dict[tuple[int, int], int]) -
                 return True
         return False
 
-    order = sorted(range(n_left), key=lambda i: min((edges[(i, j)] for j in adjacency[i]), default=0))
+    order = sorted(
+        range(n_left), key=lambda i: min((edges[(i, j)] for j in adjacency[i]), default=0)
+    )
     for i in order:
         augment(i, set())
     return {(i, j) for j, i in match_right.items()}

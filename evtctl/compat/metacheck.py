@@ -66,62 +66,119 @@ ANCHOR_2020 = "anchor-2020"
 VOCABULARY = "vocabulary"
 
 _VALIDATION = {
-    "multipleOf": POSITIVE, "maximum": NUMBER, "minimum": NUMBER,
-    "maxLength": NON_NEGATIVE, "minLength": NON_NEGATIVE, "pattern": REGEX,
-    "maxItems": NON_NEGATIVE, "minItems": NON_NEGATIVE, "uniqueItems": BOOLEAN,
-    "maxProperties": NON_NEGATIVE, "minProperties": NON_NEGATIVE, "type": TYPE,
-    "title": STRING, "description": STRING, "default": ANY, "format": STRING,
-    "allOf": SCHEMA_ARRAY, "anyOf": SCHEMA_ARRAY, "oneOf": SCHEMA_ARRAY, "not": SCHEMA,
-    "properties": SCHEMA_MAP, "definitions": SCHEMA_MAP, "dependencies": DEPENDENCIES,
+    "multipleOf": POSITIVE,
+    "maximum": NUMBER,
+    "minimum": NUMBER,
+    "maxLength": NON_NEGATIVE,
+    "minLength": NON_NEGATIVE,
+    "pattern": REGEX,
+    "maxItems": NON_NEGATIVE,
+    "minItems": NON_NEGATIVE,
+    "uniqueItems": BOOLEAN,
+    "maxProperties": NON_NEGATIVE,
+    "minProperties": NON_NEGATIVE,
+    "type": TYPE,
+    "title": STRING,
+    "description": STRING,
+    "default": ANY,
+    "format": STRING,
+    "allOf": SCHEMA_ARRAY,
+    "anyOf": SCHEMA_ARRAY,
+    "oneOf": SCHEMA_ARRAY,
+    "not": SCHEMA,
+    "properties": SCHEMA_MAP,
+    "definitions": SCHEMA_MAP,
+    "dependencies": DEPENDENCIES,
 }
 _DRAFT4 = {
     **_VALIDATION,
-    "id": STRING, "$schema": STRING, "exclusiveMaximum": BOOLEAN, "exclusiveMinimum": BOOLEAN,
-    "additionalItems": BOOL_OR_SCHEMA, "additionalProperties": BOOL_OR_SCHEMA,
-    "items": SCHEMA_OR_ARRAY, "required": STRING_ARRAY_1, "enum": ENUM_4,
+    "id": STRING,
+    "$schema": STRING,
+    "exclusiveMaximum": BOOLEAN,
+    "exclusiveMinimum": BOOLEAN,
+    "additionalItems": BOOL_OR_SCHEMA,
+    "additionalProperties": BOOL_OR_SCHEMA,
+    "items": SCHEMA_OR_ARRAY,
+    "required": STRING_ARRAY_1,
+    "enum": ENUM_4,
     "patternProperties": SCHEMA_MAP,  # draft 4 does not check that the keys are regexes
 }
 _DRAFT6 = {
     **_VALIDATION,
-    "$id": URI_REF, "$schema": URI, "$ref": URI_REF, "examples": ARRAY,
-    "exclusiveMaximum": NUMBER, "exclusiveMinimum": NUMBER, "additionalItems": SCHEMA,
-    "items": SCHEMA_OR_ARRAY, "contains": SCHEMA, "required": STRING_ARRAY,
-    "additionalProperties": SCHEMA, "patternProperties": PATTERN_MAP, "propertyNames": SCHEMA,
-    "const": ANY, "enum": ARRAY,
+    "$id": URI_REF,
+    "$schema": URI,
+    "$ref": URI_REF,
+    "examples": ARRAY,
+    "exclusiveMaximum": NUMBER,
+    "exclusiveMinimum": NUMBER,
+    "additionalItems": SCHEMA,
+    "items": SCHEMA_OR_ARRAY,
+    "contains": SCHEMA,
+    "required": STRING_ARRAY,
+    "additionalProperties": SCHEMA,
+    "patternProperties": PATTERN_MAP,
+    "propertyNames": SCHEMA,
+    "const": ANY,
+    "enum": ARRAY,
 }
 _DRAFT7 = {
     **_DRAFT6,
-    "$comment": STRING, "readOnly": BOOLEAN, "contentMediaType": STRING,
-    "contentEncoding": STRING, "if": SCHEMA, "then": SCHEMA, "else": SCHEMA,
+    "$comment": STRING,
+    "readOnly": BOOLEAN,
+    "contentMediaType": STRING,
+    "contentEncoding": STRING,
+    "if": SCHEMA,
+    "then": SCHEMA,
+    "else": SCHEMA,
 }
 _MODERN = {
     **_DRAFT7,
-    "$defs": SCHEMA_MAP, "$vocabulary": VOCABULARY, "deprecated": BOOLEAN,
-    "writeOnly": BOOLEAN, "maxContains": NON_NEGATIVE, "minContains": NON_NEGATIVE,
-    "dependentRequired": DEPENDENT_REQUIRED, "dependentSchemas": SCHEMA_MAP,
-    "unevaluatedItems": SCHEMA, "unevaluatedProperties": SCHEMA, "contentSchema": SCHEMA,
+    "$defs": SCHEMA_MAP,
+    "$vocabulary": VOCABULARY,
+    "deprecated": BOOLEAN,
+    "writeOnly": BOOLEAN,
+    "maxContains": NON_NEGATIVE,
+    "minContains": NON_NEGATIVE,
+    "dependentRequired": DEPENDENT_REQUIRED,
+    "dependentSchemas": SCHEMA_MAP,
+    "unevaluatedItems": SCHEMA,
+    "unevaluatedProperties": SCHEMA,
+    "contentSchema": SCHEMA,
 }
 _DRAFT2019 = {
     **_MODERN,
-    "$id": ID_2019, "$anchor": ANCHOR_2019, "$recursiveRef": URI_REF,
+    "$id": ID_2019,
+    "$anchor": ANCHOR_2019,
+    "$recursiveRef": URI_REF,
     "$recursiveAnchor": BOOLEAN,
 }
 _DRAFT2020 = {
     **{k: v for k, v in _MODERN.items() if k != "additionalItems"},
-    "$id": ID_2019, "$anchor": ANCHOR_2020, "$dynamicRef": URI_REF,
-    "$dynamicAnchor": ANCHOR_2020, "$recursiveRef": URI_REF, "$recursiveAnchor": ANCHOR_2020,
-    "items": SCHEMA, "prefixItems": SCHEMA_ARRAY,
+    "$id": ID_2019,
+    "$anchor": ANCHOR_2020,
+    "$dynamicRef": URI_REF,
+    "$dynamicAnchor": ANCHOR_2020,
+    "$recursiveRef": URI_REF,
+    "$recursiveAnchor": ANCHOR_2020,
+    "items": SCHEMA,
+    "prefixItems": SCHEMA_ARRAY,
 }
 
 #: The keywords each dialect's metaschema declares, with the form of their value.
 KEYWORDS: dict[str, dict[str, str]] = {
-    "draft4": _DRAFT4, "draft6": _DRAFT6, "draft7": _DRAFT7,
-    "2019-09": _DRAFT2019, "2020-12": _DRAFT2020,
+    "draft4": _DRAFT4,
+    "draft6": _DRAFT6,
+    "draft7": _DRAFT7,
+    "2019-09": _DRAFT2019,
+    "2020-12": _DRAFT2020,
 }
 #: jsonschema validator class names → dialect names.
 DIALECTS = {
-    "Draft4Validator": "draft4", "Draft6Validator": "draft6", "Draft7Validator": "draft7",
-    "Draft201909Validator": "2019-09", "Draft202012Validator": "2020-12",
+    "Draft4Validator": "draft4",
+    "Draft6Validator": "draft6",
+    "Draft7Validator": "draft7",
+    "Draft201909Validator": "2019-09",
+    "Draft202012Validator": "2020-12",
 }
 
 
@@ -177,7 +234,7 @@ class _Walk:
         kind = type(value)
         if form == SCHEMA:
             return self.push(value, depth)
-        if form == SCHEMA_MAP or form == PATTERN_MAP:
+        if form in (SCHEMA_MAP, PATTERN_MAP):
             if kind is not dict:
                 return False
             if form == PATTERN_MAP and not all(self.conforms(k, "regex") for k in value):
@@ -224,8 +281,12 @@ class _Walk:
         if form == TYPE:
             if kind is str:
                 return value in SIMPLE_TYPES
-            return (kind is list and bool(value) and all(type(t) is str and t in SIMPLE_TYPES for t in value)
-                    and len(set(value)) == len(value))
+            return (
+                kind is list
+                and bool(value)
+                and all(type(t) is str and t in SIMPLE_TYPES for t in value)
+                and len(set(value)) == len(value)
+            )
         if form == ENUM_4:
             return kind is list and bool(value) and _surely_distinct(value)
         if form == ARRAY:

@@ -27,19 +27,41 @@ MODERN_DRAFTS = ("2019-09", "2020-12")
 
 ARRAY_KEYWORDS = ("items", "additionalItems", "maxItems", "minItems", "uniqueItems", "contains")
 OBJECT_KEYWORDS = (
-    "properties", "required", "minProperties", "maxProperties", "dependencies",
-    "patternProperties", "additionalProperties", "propertyNames",
+    "properties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "dependencies",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
 )
 NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
 MODERN_ARRAY_KEYWORDS = (
-    "items", "prefixItems", "additionalItems", "maxItems", "minItems", "uniqueItems",
-    "contains", "minContains", "maxContains", "unevaluatedItems",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "unevaluatedItems",
 )
 MODERN_OBJECT_KEYWORDS = (
-    "properties", "required", "minProperties", "maxProperties", "dependentRequired",
-    "dependentSchemas", "dependencies", "patternProperties", "additionalProperties",
-    "propertyNames", "unevaluatedProperties",
+    "properties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedProperties",
 )
 MODERN_STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
 
@@ -63,7 +85,9 @@ def _norm_numbers(value: Any) -> Any:
 class Node:
     """One loaded schema. ``kind`` plays the role of the Java class."""
 
-    kind: str  # empty true false string number boolean null object array combined enum const not conditional ref
+    # empty true false string number boolean null object array combined enum const not
+    # conditional ref
+    kind: str
     raw: Any = None
     title: Any = None
     description: Any = None
@@ -162,7 +186,11 @@ class Loader:
             return cached
         self._keep.append(raw)
         # A document's root is seldom repeated elsewhere: not worth the key.
-        shared_key = _shared_key(raw, self._draft) if isinstance(raw, dict) and raw is not self._root else None
+        shared_key = (
+            _shared_key(raw, self._draft)
+            if isinstance(raw, dict) and raw is not self._root
+            else None
+        )
         if shared_key is not None:
             node = _SHARED.get(shared_key)
             if node is None:
@@ -213,13 +241,21 @@ class Loader:
             return [self._ref(raw["$ref"], base, doc)]
         parts: list[Node] = []
         if isinstance(raw.get("enum"), list):
-            parts.append(Node("enum", raw={"enum": raw["enum"]}, values=frozenset(canonical(v) for v in raw["enum"])))
+            parts.append(
+                Node(
+                    "enum",
+                    raw={"enum": raw["enum"]},
+                    values=frozenset(canonical(v) for v in raw["enum"]),
+                )
+            )
         combined = [c for c in ("allOf", "anyOf", "oneOf") if isinstance(raw.get(c), list)]
         for crit in combined:
             subs = [self._node(s, base, doc) for s in raw[crit]]
             parts.append(Node("combined", raw={crit: raw[crit]}, criterion=crit, subschemas=subs))
         if "not" in raw:
-            parts.append(Node("not", raw={"not": raw["not"]}, negated=self._node(raw["not"], base, doc)))
+            parts.append(
+                Node("not", raw={"not": raw["not"]}, negated=self._node(raw["not"], base, doc))
+            )
         if "const" in raw and self._draft != "draft4":
             parts.append(Node("const", raw={"const": raw["const"]}, const=canonical(raw["const"])))
         if "$ref" in raw and isinstance(raw["$ref"], str):
@@ -255,13 +291,17 @@ class Loader:
                 node = build()
                 node.raw = _project(rest, keywords)
                 parts.append(node)
-        if self._draft != "draft4" and self._draft != "draft6" and any(
-            k in rest for k in ("if", "then", "else")
+        if (
+            self._draft != "draft4"
+            and self._draft != "draft6"
+            and any(k in rest for k in ("if", "then", "else"))
         ):
             parts.append(Node("conditional", raw={k: rest.get(k) for k in ("if", "then", "else")}))
         return parts
 
-    def _explicit(self, typ: str, raw: dict[str, Any], base: str, doc: Any, consumed: set[str]) -> Node:
+    def _explicit(
+        self, typ: str, raw: dict[str, Any], base: str, doc: Any, consumed: set[str]
+    ) -> Node:
         keywords: tuple[str, ...] = ()
         if typ == "string":
             keywords = MODERN_STRING_KEYWORDS if self.modern else STRING_KEYWORDS
@@ -454,7 +494,11 @@ def pointer(doc: Any, frag: str, ref: str) -> Any:
 def _step(current: Any, token: str, ref: str) -> Any:
     if isinstance(current, dict) and token in current:
         return current[token]
-    if isinstance(current, list) and re.fullmatch(r"0|[1-9][0-9]*", token) and int(token) < len(current):
+    if (
+        isinstance(current, list)
+        and re.fullmatch(r"0|[1-9][0-9]*", token)
+        and int(token) < len(current)
+    ):
         return current[int(token)]
     raise UnresolvableRef(ref)
 

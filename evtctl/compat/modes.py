@@ -70,7 +70,9 @@ def check(
             diffs = comparer.compare(node(w), node(r))
             for kind, path in diffs:
                 changes.append(
-                    _change(versions, kind, path, kind in allowed, (i, k), (w, r), direction, examples)
+                    _change(
+                        versions, kind, path, kind in allowed, (i, k), (w, r), direction, examples
+                    )
                 )
     compatible = all(c.compatible for c in changes)
     return CompatResult(compatible, mode.upper(), policy, tuple(changes))
@@ -101,7 +103,8 @@ def _change(
         if found:
             note = (
                 f"valid under v{writer.version} but rejected by v{reader.version}: "
-                f"a consumer on v{reader.version} cannot read this event from a producer on v{writer.version}"
+                f"a consumer on v{reader.version} cannot read this event "
+                f"from a producer on v{writer.version}"
             )
     return Change(
         type=kind,
@@ -123,5 +126,5 @@ def _validates_null(writer: SchemaVersion, reader: SchemaVersion) -> bool:
     accepts, rejects = validator_for_version(writer), validator_for_version(reader)
     try:
         return bool(accepts and rejects and accepts(None) and not rejects(None))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False

@@ -30,7 +30,11 @@ def _required(o: Node, u: Node, out: list[Diff]) -> None:
         if was and not now:
             out.append(("REQUIRED_ATTRIBUTE_REMOVED", ("required", name)))
         elif now and not was:
-            kind = "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if u.properties[name].has_default else "REQUIRED_ATTRIBUTE_ADDED"
+            kind = (
+                "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"
+                if u.properties[name].has_default
+                else "REQUIRED_ATTRIBUTE_ADDED"
+            )
             out.append((kind, ("required", name)))
 
 
@@ -66,7 +70,9 @@ def _properties(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
             c.nested(out, path, old, new)
 
 
-def _removed(c: Comparer, old: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]) -> None:
+def _removed(
+    c: Comparer, old: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]
+) -> None:
     if is_open(u):
         out.append(("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", path))
         return
@@ -82,13 +88,19 @@ def _removed(c: Comparer, old: Node, u: Node, name: str, path: tuple[str, ...], 
         out.append(("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", path))
 
 
-def _added(c: Comparer, o: Node, new: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]) -> None:
+def _added(
+    c: Comparer, o: Node, new: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]
+) -> None:
     required = name in u.required
     if is_open(o):
         if new.kind in ("empty", "true"):
             out.append(("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path))
         elif required:
-            kind = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL" if new.has_default else "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            kind = (
+                "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL"
+                if new.has_default
+                else "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            )
             out.append((kind, path))
         else:
             out.append(("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path))
@@ -100,7 +112,11 @@ def _added(c: Comparer, o: Node, new: Node, u: Node, name: str, path: tuple[str,
         covered = "IS" if c.ok(sub) else "NOT"
         out.append((f"PROPERTY_ADDED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
     if required:
-        kind = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL" if new.has_default else "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
+        kind = (
+            "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL"
+            if new.has_default
+            else "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
+        )
         out.append((kind, path))
     else:
         out.append(("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path))
@@ -135,7 +151,11 @@ def _dependencies(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
 def _additional(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
     path = ("additionalProperties",)
     if o.permits_additional != u.permits_additional:
-        kind = "ADDITIONAL_PROPERTIES_ADDED" if u.permits_additional else "ADDITIONAL_PROPERTIES_REMOVED"
+        kind = (
+            "ADDITIONAL_PROPERTIES_ADDED"
+            if u.permits_additional
+            else "ADDITIONAL_PROPERTIES_REMOVED"
+        )
         out.append((kind, path))
     elif o.additional is None and u.additional is not None:
         out.append(("ADDITIONAL_PROPERTIES_NARROWED", path))

@@ -5,7 +5,9 @@ result; lint used to call it five times per schema file (containment, cache key,
 the file's own ``#/...`` references). :class:`RealPaths` resolves each folder once and each
 file with one ``lstat`` (is it a symlink?), and answers containment by comparing resolved
 strings. Results equal ``Path.resolve()``'s, errors included (a symlink loop raises
-``RuntimeError``, as it does): files do not move during a run.
+``RuntimeError``, as it does), on the assumption that files do not move during a run;
+one difference: a path below a folder that cannot be searched (permission denied) fails
+to resolve here, where ``Path.resolve()`` would return it unresolved.
 """
 
 from __future__ import annotations
@@ -58,3 +60,10 @@ class RealPaths:
                 return False
             return True
         return real == top or real.startswith(top if top.endswith("/") else top + "/")
+
+    def contains(self, root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+        """Like :meth:`inside`, but a path that cannot be resolved is simply not inside."""
+        try:
+            return self.inside(path, root)
+        except (ValueError, OSError, RuntimeError):
+            return False

@@ -30,7 +30,12 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             item["example"] = c.example
             item["example_note"] = c.example_note
         changes.append(item)
-    return {"compatible": result.compatible, "mode": result.mode, "policy": result.policy, "changes": changes}
+    return {
+        "compatible": result.compatible,
+        "mode": result.mode,
+        "policy": result.policy,
+        "changes": changes,
+    }
 
 
 def to_json(result: CompatResult) -> str:
@@ -40,8 +45,10 @@ def to_json(result: CompatResult) -> str:
 def verdict_line(result: CompatResult) -> str:
     broken = sum(1 for c in result.changes if not c.compatible)
     if result.compatible:
-        return f"compatible under {result.mode} ({result.policy}): {len(result.changes)} change(s), all allowed"
-    return f"INCOMPATIBLE under {result.mode} ({result.policy}): {broken} of {len(result.changes)} change(s) not allowed"
+        return (f"compatible under {result.mode} ({result.policy}): "
+                f"{len(result.changes)} change(s), all allowed")
+    return (f"INCOMPATIBLE under {result.mode} ({result.policy}): "
+            f"{broken} of {len(result.changes)} change(s) not allowed")
 
 
 def change_lines(change: Change) -> list[str]:
@@ -54,14 +61,17 @@ def change_lines(change: Change) -> list[str]:
     )
     lines = [
         f"[{status}] v{change.from_version} -> v{change.to_version} {change.type} at {change.path}",
-        f"    {describe(change.type)} (a consumer on v{reader} reading events written with v{writer})",
+        f"    {describe(change.type)} "
+        f"(a consumer on v{reader} reading events written with v{writer})",
     ]
     if change.has_example:
         lines.append(f"    example event: {json.dumps(change.example)}")
         if change.example_note:
             lines.append(f"    ({change.example_note})")
     elif not change.compatible:
-        lines.append("    no example event found; the verdict follows Confluent's rule for this change")
+        lines.append(
+            "    no example event found; the verdict follows Confluent's rule for this change"
+        )
     return lines
 
 

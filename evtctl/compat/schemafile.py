@@ -51,13 +51,19 @@ class SchemaFileError(Exception):
 def load_schema_file(
     path: Path, version: int = 1, root: Path | None = None, allow_remote: bool = False
 ) -> SchemaVersion:
-    """Load ``path`` as version ``version`` of a contract, with every local document it refers to."""
+    """Load ``path`` as version ``version`` of a contract, with every local document it
+    refers to."""
     return load_tracked(path, version, root, allow_remote, None)
 
 
 def load_tracked(
-    path: Path, version: int, root: Path | None, allow_remote: bool,
-    digests: dict[str, str] | None, *, paths: RealPaths | None = None,
+    path: Path,
+    version: int,
+    root: Path | None,
+    allow_remote: bool,
+    digests: dict[str, str] | None,
+    *,
+    paths: RealPaths | None = None,
     data: bytes | None = None,
 ) -> SchemaVersion:
     """:func:`load_schema_file`, recording in ``digests`` the SHA-256 of every file's bytes
@@ -91,10 +97,14 @@ def load_tracked(
                 if target_uri not in docs:
                     ref_path = Path(local)
                     if not ref_path.is_file():
-                        raise _ref_error(file, text, ref, f"$ref {ref!r}: file {ref_path} not found")
+                        raise _ref_error(
+                            file, text, ref, f"$ref {ref!r}: file {ref_path} not found"
+                        )
                     pending.append((ref_path, target_uri))
             elif target_uri and not _declared_id(docs, target_uri) and not allow_remote:
-                raise _ref_error(file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)")
+                raise _ref_error(
+                    file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)"
+                )
     _check_fragments(docs, texts, refs)
     main = docs.pop(main_uri)
     return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
@@ -123,8 +133,9 @@ def _local(uri: str) -> tuple[str, str]:
     return parts.scheme, unquote(parts.path)
 
 
-def _read(file: Path, uri: str = "", digests: dict[str, str] | None = None,
-          data: bytes | None = None) -> str:
+def _read(
+    file: Path, uri: str = "", digests: dict[str, str] | None = None, data: bytes | None = None
+) -> str:
     if data is not None and len(data) > MAX_BYTES:
         raise SchemaFileError(f"file is too large ({len(data)} bytes; limit {MAX_BYTES})", file)
     try:
@@ -132,8 +143,9 @@ def _read(file: Path, uri: str = "", digests: dict[str, str] | None = None,
             with open(file, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
                 if size > MAX_BYTES:
-                    raise SchemaFileError(f"file is too large ({size} bytes; limit {MAX_BYTES})",
-                                          file)
+                    raise SchemaFileError(
+                        f"file is too large ({size} bytes; limit {MAX_BYTES})", file
+                    )
                 data = fh.read()
     except SchemaFileError:
         raise
@@ -224,7 +236,11 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
         cls.check_schema(schema)
     except SchemaError as exc:
         steps = [str(p) for p in exc.path]
-        line, column = (_locate(text, json.dumps(steps[-1])) or _locate(text, steps[-1] + ":") or (0, 0)) if steps else (0, 0)
+        line, column = (
+            (_locate(text, json.dumps(steps[-1])) or _locate(text, steps[-1] + ":") or (0, 0))
+            if steps
+            else (0, 0)
+        )
         draft = cls.__name__.removesuffix("Validator")
         message = f"not a valid {draft} schema at #/{'/'.join(steps)}: {exc.message}"
         raise SchemaFileError(message, file, line, column) from None
@@ -246,8 +262,10 @@ def _validator_class(declared: Any) -> Any:
 
     if declared is None:
         cls = validator_for({}, default=Draft7Validator)
-    elif not isinstance(declared, str) or validator_for(
-            {"$schema": declared}, default=None) is None:  # type: ignore[arg-type]
+    elif (
+        not isinstance(declared, str)
+        or validator_for({"$schema": declared}, default=None) is None  # type: ignore[arg-type]
+    ):
         cls = None
     else:
         cls = validator_for({"$schema": declared}, default=Draft7Validator)

@@ -32,7 +32,7 @@ def validator_for_version(version: SchemaVersion) -> Callable[[Any], bool] | Non
     from referencing.jsonschema import specification_with
 
     cls = validator_class(version.schema)
-    spec = specification_with(cls.META_SCHEMA.get("$schema", ""), default=None) or None
+    spec = specification_with(cls.META_SCHEMA.get("$schema", ""), default=None) or None  # type: ignore[arg-type]
     resources: list[tuple[str, Resource[Any]]] = []
     for uri, doc in {**dict(version.documents), version.base_uri: version.schema}.items():
         if spec is not None:
@@ -42,11 +42,15 @@ def validator_for_version(version: SchemaVersion) -> Callable[[Any], bool] | Non
     registry: Registry[Any] = Registry().with_resources(resources)
     try:
         if version.base_uri and isinstance(version.schema, dict) and "$id" not in version.schema:
-            schema: Any = {**version.schema, "$id": version.base_uri} if cls.ID_OF(version.schema) is None else version.schema
+            schema: Any = (
+                {**version.schema, "$id": version.base_uri}
+                if cls.ID_OF(version.schema) is None
+                else version.schema
+            )
         else:
             schema = version.schema
         validator = cls(schema, registry=registry)
-    except Exception:  # noqa: BLE001 - a schema jsonschema cannot compile gives no example
+    except Exception:
         return None
 
     def is_valid(instance: Any) -> bool:

@@ -11,8 +11,10 @@ _EXACT: dict[str, str] = {
     "REQUIRED_ATTRIBUTE_ADDED": "an existing property became required; old events may lack it",
     "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED": "an existing property became required, with a default",
     "REQUIRED_ATTRIBUTE_REMOVED": "a property is no longer required",
-    "COMBINED_TYPE_SUBSCHEMAS_CHANGED": "the alternatives of allOf/anyOf/oneOf no longer cover the old ones",
-    "COMBINED_TYPE_CHANGED": "the combination keyword (allOf/anyOf/oneOf) changed in a narrowing way",
+    "COMBINED_TYPE_SUBSCHEMAS_CHANGED": (
+        "the alternatives of allOf/anyOf/oneOf no longer cover the old ones"),
+    "COMBINED_TYPE_CHANGED": (
+        "the combination keyword (allOf/anyOf/oneOf) changed in a narrowing way"),
     "COMBINED_TYPE_EXTENDED": "the combination keyword changed in a widening way",
     "SUM_TYPE_EXTENDED": "more alternatives are accepted (anyOf/oneOf grew)",
     "SUM_TYPE_NARROWED": "fewer alternatives are accepted (anyOf/oneOf shrank)",
@@ -40,9 +42,26 @@ def describe(kind: str) -> str:
     if kind in _EXACT:
         return _EXACT[kind]
     words = kind.lower().replace("_", " ")
-    for bound, tight in (("increased", "MIN"), ("decreased", "MAX"), ("added", ""), ("multiple of", "")):
+    for bound, tight in (
+        ("increased", "MIN"),
+        ("decreased", "MAX"),
+        ("added", ""),
+        ("multiple of", ""),
+    ):
         if bound in words and kind.startswith(tight) and tight:
             return f"{words}: the limit is tighter, old values may be rejected"
-    if kind.endswith(("_REMOVED", "_DECREASED", "_INCREASED", "_ADDED", "_EXTENDED", "_NARROWED", "_CHANGED", "_REDUCED", "_EXPANDED")):
+    if kind.endswith(
+        (
+            "_REMOVED",
+            "_DECREASED",
+            "_INCREASED",
+            "_ADDED",
+            "_EXTENDED",
+            "_NARROWED",
+            "_CHANGED",
+            "_REDUCED",
+            "_EXPANDED",
+        )
+    ):
         return words
     return words

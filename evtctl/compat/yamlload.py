@@ -17,7 +17,7 @@ def load_yaml(text: str, max_nodes: int) -> Any:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):  # type: ignore[misc]
         pass
 
     def mapping(loader: Any, node: Any) -> dict[str, Any]:
@@ -55,7 +55,9 @@ def load_yaml(text: str, max_nodes: int) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"invalid YAML: {exc.problem or exc.context}"
-        raise YamlError(message, (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0) from None
+        raise YamlError(
+            message, (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
+from evtctl.compat.realpaths import RealPaths
 from evtctl.config import CONFIG_NAMES, ConfigError, ProjectConfig, load_config, parse_config
 from evtctl.findings import Location
 from evtctl.manifest.loader import (
@@ -85,7 +86,7 @@ class Side:
 
     def _load(self, version: ContractVersion, path: Path) -> SchemaVersion | str:
         shown = f"{self.relative(path)} ({self.label})"
-        if not _inside(path, self.root):
+        if not RealPaths().contains(self.root, path):
             return f"schema {version.schema!r} is outside the tree"
         if not path.is_file():
             return f"schema file {shown} does not exist"
@@ -114,21 +115,13 @@ class Side:
         return uri
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
 def find_config_within(paths: Sequence[Path], root: Path) -> Path | None:
     """The nearest evtctl.yaml at or above the paths, never above ``root``."""
     top = root.resolve()
     for start in [p.resolve() for p in paths] or [top]:
         folder = start if start.is_dir() else start.parent
         for candidate_dir in (folder, *folder.parents):
-            if not _inside(candidate_dir, top):
+            if not RealPaths().contains(top, candidate_dir):
                 break
             for name in CONFIG_NAMES:
                 if (candidate_dir / name).is_file():

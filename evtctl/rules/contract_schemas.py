@@ -14,7 +14,6 @@ import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from evtctl.manifest.model import Contract, ContractVersion, Service, Topic
@@ -47,13 +46,6 @@ def _paths(ctx: Context) -> Any:
     return paths
 
 
-def _inside(paths: Any, path: Path, root: Path) -> bool:
-    try:
-        return bool(paths.inside(path, root))
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
 def load_version(ctx: Context, version: ContractVersion) -> tuple[Any | None, Any | None, bool]:
     """(schema, error, missing) for one version, memoised per file and version number."""
     path = version.schema_path
@@ -62,7 +54,7 @@ def load_version(ctx: Context, version: ContractVersion) -> tuple[Any | None, An
         return ctx.memo[key]  # type: ignore[no-any-return]
     root = ctx.config.root
     result: tuple[Any | None, Any | None, bool]
-    if not _inside(_paths(ctx), path, root):
+    if not _paths(ctx).contains(root, path):
         result = (None, f"schema {version.schema!r} is outside the project folder {root}; "
                   "keep schemas inside the project", True)
     elif not path.is_file():

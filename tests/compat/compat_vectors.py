@@ -22,14 +22,21 @@ def vectors_dir() -> Path:
     env = os.environ.get("EVTCTL_CONFORMANCE_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "confluent-jsonschema"
+    return (
+        Path(__file__).resolve().parents[2].parent
+        / "shared"
+        / "conformance"
+        / "confluent-jsonschema"
+    )
 
 
 def require_vectors() -> Path:
     """The vectors directory; fails in CI and skips elsewhere when it is missing."""
     directory = vectors_dir()
     if not all((directory / name).is_file() for name in CASE_FILES):
-        message = f"Confluent conformance vectors not found in {directory} (set EVTCTL_CONFORMANCE_DIR)"
+        message = (
+            f"Confluent conformance vectors not found in {directory} (set EVTCTL_CONFORMANCE_DIR)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

@@ -52,7 +52,8 @@ def _forbid(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_warm_run_gives_the_same_findings_without_loading_or_comparing(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     uncached = _lint(project, use_cache=False)
     assert any(rule == "EVT505" for rule, *_ in uncached)
     assert _lint(project) == uncached  # cold: fills the cache
@@ -62,10 +63,13 @@ def test_warm_run_gives_the_same_findings_without_loading_or_comparing(
 
 
 def test_a_changed_schema_is_loaded_and_compared_again(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _lint(project)
     calls = _forbid(monkeypatch)
-    (project / "v2-optional.json").write_text('{"type": "object", "properties": {"age": {"type": "string"}}}')
+    (project / "v2-optional.json").write_text(
+        '{"type": "object", "properties": {"age": {"type": "string"}}}'
+    )
     after = _lint(project)
     assert calls.count("load v2-optional.json") == 1 and "check" in calls
     assert after == _lint(project, use_cache=False)
@@ -73,10 +77,12 @@ def test_a_changed_schema_is_loaded_and_compared_again(
 
 
 def test_a_changed_referenced_file_invalidates_the_file_that_refers_to_it(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project / "common.json").write_text('{"$defs": {"age": {"type": "integer"}}}')
     (project / "v1.json").write_text(
-        '{"type": "object", "properties": {"age": {"$ref": "common.json#/$defs/age"}}}')
+        '{"type": "object", "properties": {"age": {"$ref": "common.json#/$defs/age"}}}'
+    )
     before = _lint(project)
     calls = _forbid(monkeypatch)
     (project / "common.json").write_text('{"$defs": {"other": {"type": "integer"}}}')
@@ -86,7 +92,9 @@ def test_a_changed_referenced_file_invalidates_the_file_that_refers_to_it(
     assert any(rule == "EVT503" for rule, *_ in after)
 
 
-def test_invalid_schemas_are_checked_on_every_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_schemas_are_checked_on_every_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project / "v2-type.json").write_text('{"type": "objekt"}')
     first = _lint(project)
     calls = _forbid(monkeypatch)
@@ -105,7 +113,8 @@ def test_a_corrupt_cache_file_falls_back_to_computing(project: Path, tmp_path: P
 
 
 def test_an_unwritable_cache_directory_falls_back_to_computing(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(blocker / "cache"))

@@ -46,19 +46,38 @@ def invoke(app: typer.Typer, *args: str) -> tuple[int, str, str]:
 
 
 def test_compatible_exits_0_with_json(app: typer.Typer, files: dict[str, Path]) -> None:
-    code, out, _ = invoke(app, str(files["v1.json"]), str(files["v2.yaml"]), "--mode", "FULL", "--format", "json")
+    code, out, _ = invoke(
+        app, str(files["v1.json"]), str(files["v2.yaml"]), "--mode", "FULL", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["compatible"] is True and data["mode"] == "FULL" and data["policy"] == "lenient"
-    assert {c["type"] for c in data["changes"]} == {"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL"}
+    assert {c["type"] for c in data["changes"]} == {
+        "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+        "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+    }
 
 
-def test_strict_policy_turns_the_same_change_incompatible(app: typer.Typer, files: dict[str, Path]) -> None:
-    code, out, _ = invoke(app, str(files["v1.json"]), str(files["v2.yaml"]), "--mode", "FULL", "--policy", "strict", "-f", "json")
+def test_strict_policy_turns_the_same_change_incompatible(
+    app: typer.Typer, files: dict[str, Path]
+) -> None:
+    code, out, _ = invoke(
+        app,
+        str(files["v1.json"]),
+        str(files["v2.yaml"]),
+        "--mode",
+        "FULL",
+        "--policy",
+        "strict",
+        "-f",
+        "json",
+    )
     assert code == 1 and json.loads(out)["compatible"] is False
 
 
-def test_incompatible_exits_1_with_text_and_example(app: typer.Typer, files: dict[str, Path]) -> None:
+def test_incompatible_exits_1_with_text_and_example(
+    app: typer.Typer, files: dict[str, Path]
+) -> None:
     paths = [str(files[n]) for n in ("v1.json", "v2.yaml", "v3.json")]
     code, out, _ = invoke(app, *paths, "--mode", "BACKWARD_TRANSITIVE")
     assert code == 1
@@ -84,14 +103,21 @@ def test_json_change_fields(app: typer.Typer, files: dict[str, Path]) -> None:
         (["v1.json", "missing.json"], "missing.json"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(app: typer.Typer, files: dict[str, Path], args: list[str], message: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    app: typer.Typer, files: dict[str, Path], args: list[str], message: str
+) -> None:
     base = files["v1.json"].parent
-    code, out, err = invoke(app, *[str(base / a) if a.endswith((".json", ".yaml")) else a for a in args])
+    code, out, err = invoke(
+        app, *[str(base / a) if a.endswith((".json", ".yaml")) else a for a in args]
+    )
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_command_module_imports_no_heavy_modules() -> None:
-    code = "import sys, evtctl.commands.compat; print(sorted(m for m in ('jsonschema','rich','yaml') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = ("import sys, evtctl.commands.compat; "
+            "print(sorted(m for m in ('jsonschema','rich','yaml') if m in sys.modules))")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

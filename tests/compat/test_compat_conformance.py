@@ -7,11 +7,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from compat_vectors import CASE_FILES, read_cases, require_vectors, vectors_dir
 
 from evtctl.compat import diff_schemas
 from evtctl.compat.kinds import allowed_changes
-
-from compat_vectors import CASE_FILES, read_cases, require_vectors, vectors_dir
 
 
 def _ids() -> list[tuple[str, int]]:

@@ -13,8 +13,14 @@ from evtctl.compat import SchemaVersion, check_versions, diff_schemas
 
 PAIRS = [
     ({"type": "string", "maxLength": 9}, {"type": "string", "maxLength": 3}),
-    ({"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"a": {"type": "integer"}}}),
-    ({"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}),
+    (
+        {"type": "object", "properties": {"a": {"type": "string"}}},
+        {"type": "object", "properties": {"a": {"type": "integer"}}},
+    ),
+    (
+        {"type": "object", "properties": {"a": {"type": "string"}}},
+        {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+    ),
     ({"type": "array", "items": {"enum": ["x", "y"]}}, {"type": "array", "items": {"enum": ["x"]}}),
     ({"type": "number", "multipleOf": 10}, {"type": "number", "multipleOf": 11}),
     ({"type": "number"}, {"type": "integer"}),
@@ -48,9 +54,16 @@ def test_forward_examples_come_from_the_new_side(old: Any, new: Any) -> None:
 
 leaf = st.sampled_from(
     [
-        {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"},
-        {"type": "string", "maxLength": 4}, {"type": "integer", "minimum": 0}, {"enum": ["a", "b"]},
-        {"enum": ["a"]}, {"type": ["string", "null"]}, True,
+        {"type": "string"},
+        {"type": "integer"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "string", "maxLength": 4},
+        {"type": "integer", "minimum": 0},
+        {"enum": ["a", "b"]},
+        {"enum": ["a"]},
+        {"type": ["string", "null"]},
+        True,
     ]
 )
 schemas = st.recursive(

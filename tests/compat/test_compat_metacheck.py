@@ -55,16 +55,45 @@ def test_every_keyword_a_metaschema_declares_is_checked(dialect: str) -> None:
 
 # -- generated schema-like documents ---------------------------------------------------------
 ALL_KEYWORDS = sorted({k for table in KEYWORDS.values() for k in table} | {"x-custom", "$ref"})
-STRINGS = st.sampled_from([
-    "string", "object", "integer", "number", "array", "boolean", "null", "objekt", "",
-    "a", "A1", "_x", "1a", "a:b", "^[a-z]+$", "(", "[", "\\", "#", "#/definitions/a",
-    "#/$defs/a", "other.json#/a", "http://example.com/s.json", "https://x/y#frag", "a b",
-    "urn:x", "#frag", "http://[bad", "uuid", "date-time",
-]) | st.text(max_size=4)
+STRINGS = st.sampled_from(
+    [
+        "string",
+        "object",
+        "integer",
+        "number",
+        "array",
+        "boolean",
+        "null",
+        "objekt",
+        "",
+        "a",
+        "A1",
+        "_x",
+        "1a",
+        "a:b",
+        "^[a-z]+$",
+        "(",
+        "[",
+        "\\",
+        "#",
+        "#/definitions/a",
+        "#/$defs/a",
+        "other.json#/a",
+        "http://example.com/s.json",
+        "https://x/y#frag",
+        "a b",
+        "urn:x",
+        "#frag",
+        "http://[bad",
+        "uuid",
+        "date-time",
+    ]
+) | st.text(max_size=4)
 NUMBERS = st.sampled_from([0, 1, 2, -1, 10**20, 0.0, 0.5, 1.0, -2.5, True, False])
 SCALARS = STRINGS | NUMBERS | st.none()
 JSON_VALUES = st.recursive(
-    SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(STRINGS, inner, max_size=3),
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(STRINGS, inner, max_size=3),
     max_leaves=6,
 )
 
@@ -83,7 +112,8 @@ def schemas(depth: int = 3) -> st.SearchStrategy[Any]:
         | JSON_VALUES
     )
     pairs = st.sampled_from(ALL_KEYWORDS).flatmap(
-        lambda key: st.tuples(st.just(key), _good(key, sub) | value))
+        lambda key: st.tuples(st.just(key), _good(key, sub) | value)
+    )
     return st.booleans() | st.lists(pairs, max_size=5).map(dict)
 
 
@@ -94,30 +124,43 @@ def _good(key: str, sub: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     options: list[st.SearchStrategy[Any]] = [sub]
     names = st.sampled_from(["a", "b", "c"])
     for form in forms:
-        options.append({
-            "schema": sub, "schema-map": st.dictionaries(names, sub, max_size=2),
-            "pattern-map": st.dictionaries(st.sampled_from(["^a", "b+", "("]), sub, max_size=2),
-            "schema-array": st.lists(sub, min_size=1, max_size=2),
-            "schema-or-array": st.lists(sub, min_size=1, max_size=2),
-            "bool-or-schema": st.booleans(),
-            "dependencies": st.dictionaries(names, st.lists(names, max_size=2) | sub, max_size=2),
-            "dependent-required": st.dictionaries(names, st.lists(names, max_size=2), max_size=2),
-            "string": STRINGS, "boolean": st.booleans(),
-            "number": st.sampled_from([0, 1, -1, 0.5]), "positive": st.sampled_from([1, 0.5, 3]),
-            "non-negative-integer": st.sampled_from([0, 1, 7]),
-            "string-array": st.lists(names, max_size=3), "string-array-1": st.lists(names, max_size=3),
-            "type": st.sampled_from(["string", "object"]) | st.lists(
-                st.sampled_from(["string", "null", "integer"]), max_size=3),
-            "enum-4": st.lists(SCALARS, max_size=3), "array": st.lists(SCALARS, max_size=2),
-            "any": JSON_VALUES, "regex": st.sampled_from(["^a$", "[", "a{2}"]),
-            "uri": st.sampled_from(["http://x.org/s", "urn:a", "a"]),
-            "uri-reference": st.sampled_from(["#/a", "b.json", "http://x/y#z", "#x"]),
-            "id-2019": st.sampled_from(["http://x/y", "a.json#", "a#b"]),
-            "anchor-2019": st.sampled_from(["a", "a:b", "_a", "1"]),
-            "anchor-2020": st.sampled_from(["a", "a:b", "_a", "1"]),
-            "vocabulary": st.dictionaries(st.sampled_from(["http://v", "v"]), st.booleans() | st.just(1),
-                                          max_size=2),
-        }[form])
+        options.append(
+            {
+                "schema": sub,
+                "schema-map": st.dictionaries(names, sub, max_size=2),
+                "pattern-map": st.dictionaries(st.sampled_from(["^a", "b+", "("]), sub, max_size=2),
+                "schema-array": st.lists(sub, min_size=1, max_size=2),
+                "schema-or-array": st.lists(sub, min_size=1, max_size=2),
+                "bool-or-schema": st.booleans(),
+                "dependencies": st.dictionaries(
+                    names, st.lists(names, max_size=2) | sub, max_size=2
+                ),
+                "dependent-required": st.dictionaries(
+                    names, st.lists(names, max_size=2), max_size=2
+                ),
+                "string": STRINGS,
+                "boolean": st.booleans(),
+                "number": st.sampled_from([0, 1, -1, 0.5]),
+                "positive": st.sampled_from([1, 0.5, 3]),
+                "non-negative-integer": st.sampled_from([0, 1, 7]),
+                "string-array": st.lists(names, max_size=3),
+                "string-array-1": st.lists(names, max_size=3),
+                "type": st.sampled_from(["string", "object"])
+                | st.lists(st.sampled_from(["string", "null", "integer"]), max_size=3),
+                "enum-4": st.lists(SCALARS, max_size=3),
+                "array": st.lists(SCALARS, max_size=2),
+                "any": JSON_VALUES,
+                "regex": st.sampled_from(["^a$", "[", "a{2}"]),
+                "uri": st.sampled_from(["http://x.org/s", "urn:a", "a"]),
+                "uri-reference": st.sampled_from(["#/a", "b.json", "http://x/y#z", "#x"]),
+                "id-2019": st.sampled_from(["http://x/y", "a.json#", "a#b"]),
+                "anchor-2019": st.sampled_from(["a", "a:b", "_a", "1"]),
+                "anchor-2020": st.sampled_from(["a", "a:b", "_a", "1"]),
+                "vocabulary": st.dictionaries(
+                    st.sampled_from(["http://v", "v"]), st.booleans() | st.just(1), max_size=2
+                ),
+            }[form]
+        )
     return st.one_of(options)
 
 
@@ -132,8 +175,12 @@ def test_fast_valid_implies_check_schema_passes(schema: Any, dialect: str, decla
 
 # -- examples ----------------------------------------------------------------------------------
 VALID = [
-    {"type": "object", "properties": {"a": {"type": "string", "pattern": "^[a-z]+$"}},
-     "required": ["a"], "additionalProperties": False},
+    {
+        "type": "object",
+        "properties": {"a": {"type": "string", "pattern": "^[a-z]+$"}},
+        "required": ["a"],
+        "additionalProperties": False,
+    },
     {"type": ["string", "null"], "maxLength": 3, "minLength": 0},
     {"enum": ["a", 1, 1.5, None, [1], {"x": 1}]},
     {"items": {"type": "integer", "minimum": 0, "maximum": 5, "multipleOf": 0.5}, "minItems": 1},
@@ -185,11 +232,14 @@ def test_invalid_schemas_are_left_to_jsonschema(dialect: str, schema: Any) -> No
     assert not official(schema, dialect)
 
 
-@pytest.mark.parametrize(("dialect", "schema"), [
-    ("draft7", {"maxLength": 3.0}),  # an integer to jsonschema in draft 6+; unsure here
-    ("draft4", {"enum": [10**20, 10**20 + 1]}),  # equal as floats: unsure
-    ("draft7", {"not": {"not": {"not": {}}}}),  # fine, and fast
-])
+@pytest.mark.parametrize(
+    ("dialect", "schema"),
+    [
+        ("draft7", {"maxLength": 3.0}),  # an integer to jsonschema in draft 6+; unsure here
+        ("draft4", {"enum": [10**20, 10**20 + 1]}),  # equal as floats: unsure
+        ("draft7", {"not": {"not": {"not": {}}}}),  # fine, and fast
+    ],
+)
 def test_unsure_cases_defer_without_being_wrong(dialect: str, schema: Any) -> None:
     assert official(schema, dialect)
     assert fast(schema, dialect) is ("not" in schema)

@@ -46,7 +46,9 @@ def test_transitive_catches_readding_a_field_with_another_type() -> None:
     result = check_versions(chain, "FULL_TRANSITIVE", "lenient")
     assert not result.compatible
     bad = [c for c in result.changes if not c.compatible]
-    assert {(c.type, c.path, c.from_version, c.to_version) for c in bad} == {("TYPE_CHANGED", "#/properties/a", 1, 3)}
+    assert {(c.type, c.path, c.from_version, c.to_version) for c in bad} == {
+        ("TYPE_CHANGED", "#/properties/a", 1, 3)
+    }
 
 
 def test_none_accepts_anything() -> None:
@@ -60,7 +62,11 @@ def test_check_chain_checks_every_consecutive_pair() -> None:
     pairs = {(c.from_version, c.to_version) for c in result.changes if not c.compatible}
     assert pairs == {(1, 2), (3, 4)}
     transitive = check_chain(chain, "BACKWARD_TRANSITIVE", "strict", examples=False)
-    assert {(c.from_version, c.to_version) for c in transitive.changes if not c.compatible} == {(1, 2), (1, 4), (3, 4)}
+    assert {(c.from_version, c.to_version) for c in transitive.changes if not c.compatible} == {
+        (1, 2),
+        (1, 4),
+        (3, 4),
+    }
 
 
 def test_lenient_allows_optional_property_on_open_model_but_strict_does_not() -> None:
@@ -95,14 +101,20 @@ def test_same_verdicts_in_every_draft(uri: str) -> None:
     assert diff_schemas(s(OPEN_A_STRING), s(OPEN_A_INT)) == [("TYPE_CHANGED", "#/properties/a")]
     req = s({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]})
     assert diff_schemas(s(OPEN_A_STRING), req) == [("REQUIRED_ATTRIBUTE_ADDED", "#/required/a")]
-    assert diff_schemas(s({"enum": ["x", "y"]}), s({"enum": ["x"]})) == [("ENUM_ARRAY_NARROWED", "#/enum")]
+    assert diff_schemas(s({"enum": ["x", "y"]}), s({"enum": ["x"]})) == [
+        ("ENUM_ARRAY_NARROWED", "#/enum")
+    ]
     assert diff_schemas(s(OPEN_A_STRING), s(OPEN_A_STRING)) == []
 
 
 @pytest.mark.parametrize("where", ["definitions", "$defs"])
 def test_ref_to_definitions_is_followed(where: str) -> None:
     def s(t: str) -> dict[str, Any]:
-        return {"type": "object", "properties": {"a": {"$ref": f"#/{where}/A"}}, where: {"A": {"type": t}}}
+        return {
+            "type": "object",
+            "properties": {"a": {"$ref": f"#/{where}/A"}},
+            where: {"A": {"type": t}},
+        }
 
     assert diff_schemas(s("string"), s("number")) == [("TYPE_CHANGED", "#/properties/a")]
     assert diff_schemas(s("string"), s("string")) == []
@@ -114,8 +126,12 @@ def test_ref_across_documents() -> None:
         common = {"definitions": {"A": {"type": t}}}
         return SchemaVersion(n, root, "file:///s/root.json", {"file:///s/common.json": common})
 
-    assert diff_schemas(version(1, "integer"), version(2, "number")) == [("TYPE_EXTENDED", "#/properties/a")]
-    assert diff_schemas(version(1, "number"), version(2, "integer")) == [("TYPE_NARROWED", "#/properties/a")]
+    assert diff_schemas(version(1, "integer"), version(2, "number")) == [
+        ("TYPE_EXTENDED", "#/properties/a")
+    ]
+    assert diff_schemas(version(1, "number"), version(2, "integer")) == [
+        ("TYPE_NARROWED", "#/properties/a")
+    ]
 
 
 def _tree(leaf: str) -> dict[str, Any]:
@@ -124,7 +140,10 @@ def _tree(leaf: str) -> dict[str, Any]:
         "definitions": {
             "Node": {
                 "type": "object",
-                "properties": {"value": {"type": leaf}, "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}},
+                "properties": {
+                    "value": {"type": leaf},
+                    "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}},
+                },
             }
         },
     }
@@ -132,11 +151,16 @@ def _tree(leaf: str) -> dict[str, Any]:
 
 def test_recursive_schemas_terminate_and_find_nested_changes() -> None:
     assert diff_schemas(_tree("string"), _tree("string")) == []
-    assert diff_schemas(_tree("string"), _tree("number")) == [("TYPE_CHANGED", "#/properties/value")]
+    assert diff_schemas(_tree("string"), _tree("number")) == [
+        ("TYPE_CHANGED", "#/properties/value")
+    ]
 
 
 def test_self_reference_cycle_terminates() -> None:
     loop = {"$ref": "#"}
     assert diff_schemas(loop, loop) == []
-    mutual = {"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"}
+    mutual = {
+        "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}},
+        "$ref": "#/definitions/a",
+    }
     assert diff_schemas(mutual, mutual) == []

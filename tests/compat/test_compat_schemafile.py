@@ -22,8 +22,16 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 
 def test_json_and_yaml_with_cross_file_refs(tmp_path: Path) -> None:
-    write(tmp_path, "defs/common.yaml", "definitions:\n  A: {type: string}\n  Loop: {$ref: '../root.json'}\n")
-    root = write(tmp_path, "root.json", '{"type":"object","properties":{"a":{"$ref":"defs/common.yaml#/definitions/A"}}}')
+    write(
+        tmp_path,
+        "defs/common.yaml",
+        "definitions:\n  A: {type: string}\n  Loop: {$ref: '../root.json'}\n",
+    )
+    root = write(
+        tmp_path,
+        "root.json",
+        '{"type":"object","properties":{"a":{"$ref":"defs/common.yaml#/definitions/A"}}}',
+    )
     version = load_schema_file(root, 3, root=tmp_path)
     assert version.version == 3 and version.base_uri == root.resolve().as_uri()
     assert list(version.documents) == [(tmp_path / "defs/common.yaml").resolve().as_uri()]
@@ -46,7 +54,9 @@ def test_json_and_yaml_with_cross_file_refs(tmp_path: Path) -> None:
         ("draft.json", '{"$schema": "http://example.com/unknown"}', "unknown $schema", 0),
     ],
 )
-def test_problems_are_one_line_errors_with_a_place(tmp_path: Path, name: str, text: str, message: str, line: int) -> None:
+def test_problems_are_one_line_errors_with_a_place(
+    tmp_path: Path, name: str, text: str, message: str, line: int
+) -> None:
     path = write(tmp_path, name, text)
     with pytest.raises(SchemaFileError) as info:
         load_schema_file(path, 1)
@@ -74,10 +84,14 @@ def test_ref_outside_root_is_refused(tmp_path: Path) -> None:
 
 def test_remote_ref_allowed_when_asked_and_declared_ids_are_local(tmp_path: Path) -> None:
     remote = write(tmp_path, "remote.json", '{"$ref": "https://example.com/s.json"}')
-    assert load_schema_file(remote, 1, allow_remote=True).schema == {"$ref": "https://example.com/s.json"}
+    assert load_schema_file(remote, 1, allow_remote=True).schema == {
+        "$ref": "https://example.com/s.json"
+    }
     declared = write(
-        tmp_path, "ids.json",
-        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {"x": {"$id": "urn:x", "type": "string"}}, "$ref": "urn:x"}',
+        tmp_path,
+        "ids.json",
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+        '"$defs": {"x": {"$id": "urn:x", "type": "string"}}, "$ref": "urn:x"}',
     )
     assert load_schema_file(declared, 1).schema["$ref"] == "urn:x"
 

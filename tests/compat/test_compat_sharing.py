@@ -37,7 +37,8 @@ def _schemas() -> list[Any]:
 
 
 def test_an_inert_subtree_compared_with_an_equal_copy_has_no_changes(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(model, "_shared_key", lambda raw, draft: None)  # full comparison
     checked = 0
     for root in _schemas():
@@ -65,10 +66,15 @@ def test_references_not_and_nan_are_never_inert() -> None:
 
 def test_versions_share_their_unchanged_properties() -> None:
     v1 = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}}
-    v2 = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3},
-                                           "b": {"type": "integer"}}}
+    v2 = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "maxLength": 3}, "b": {"type": "integer"}},
+    }
     n1, n2 = load_nodes(SchemaVersion(1, v1)), load_nodes(SchemaVersion(2, v2))
     assert n1.properties["a"] is n2.properties["a"] and n1.properties["a"].inert
-    assert diff_schemas(v1, v2) == [("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/b")]
+    assert diff_schemas(v1, v2) == [
+        ("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/b")
+    ]
     assert diff_schemas({"not": {"type": "string"}}, {"not": {"type": "string"}}) == [
-        ("NOT_TYPE_NARROWED", "#/not")]
+        ("NOT_TYPE_NARROWED", "#/not")
+    ]
