@@ -2,7 +2,8 @@
 
 ``{"findings": [{"rule", "name", "severity", "message", "file", "line", "column",
 "end_line"?, "json_path"?, "hint"?, "related": [{"file", "line", "column",
-"message"}]}], "summary": {"files", "services", "errors", "warnings", "suppressed"}}``
+"message"}]}], "summary": {"files", "services", "errors", "warnings", "suppressed",
+"baselined"?}}`` (``baselined`` only with ``--baseline``)
 with ``file`` relative to the current directory.
 """
 
@@ -41,11 +42,12 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def result_dict(result: LintResult) -> dict[str, Any]:
     s = result.summary
-    return {
-        "findings": [finding_dict(f) for f in result.findings],
-        "summary": {"files": s.files, "services": s.services, "errors": s.errors,
-                    "warnings": s.warnings, "suppressed": s.suppressed},
-    }
+    summary: dict[str, Any] = {"files": s.files, "services": s.services, "errors": s.errors,
+                               "warnings": s.warnings, "suppressed": s.suppressed}
+    baselined = result.extra.get("baselined")
+    if isinstance(baselined, int):
+        summary["baselined"] = baselined
+    return {"findings": [finding_dict(f) for f in result.findings], "summary": summary}
 
 
 def render(result: LintResult, stream: TextIO) -> None:

@@ -18,6 +18,9 @@ def summary_line(result: LintResult) -> str:
              f"{s.warnings} warning{'s' if s.warnings != 1 else ''}"]
     if s.suppressed:
         parts.append(f"{s.suppressed} suppressed")
+    baselined = result.extra.get("baselined")
+    if isinstance(baselined, int) and baselined:
+        parts.append(f"{baselined} in baseline")
     where = (f"{s.files} manifest file{'s' if s.files != 1 else ''}, "
              f"{s.services} service{'s' if s.services != 1 else ''}")
     verdict = "failed" if s.errors else "passed"
