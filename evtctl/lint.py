@@ -44,14 +44,26 @@ def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
 def lint_paths(paths: Sequence[Path], config: ProjectConfig,
                options: LintOptions = LintOptions()) -> LintResult:
     """Load the manifests below ``paths`` and check them. Raises PathNotFound."""
-    loaded = load_organisation(paths)
-    return lint_loaded(loaded, config, options)
+    from evtctl.rules.contract_schemas import Prefetch
+
+    # On a large organisation, worker processes load the schemas while the manifests are read.
+    prefetch = Prefetch(config, options.use_cache)
+    try:
+        loaded = load_organisation(paths, on_services=prefetch.feed)
+        return _lint(loaded, config, options, {"prefetch": prefetch})
+    finally:
+        prefetch.close()
 
 
 def lint_loaded(loaded: LoadResult, config: ProjectConfig,
                 options: LintOptions = LintOptions()) -> LintResult:
+    return _lint(loaded, config, options, {})
+
+
+def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,
+          memo: dict[object, object]) -> LintResult:
     ctx = Context(org=loaded.org, config=config, today=options.today or date.today(),
-                  use_cache=options.use_cache)
+                  use_cache=options.use_cache, memo=dict(memo))
     specs = {spec.id: spec for spec in all_rules()}
     raw: list[Finding] = []
     for rp in loaded.problems:

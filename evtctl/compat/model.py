@@ -453,6 +453,8 @@ class Loader:
 # contract repeat most of their properties, and so do contracts of one organisation.
 _SHARED: dict[tuple[str | None, str], Node] = {}
 _SHARED_LIMIT = 100_000
+# json.dumps(sort_keys=True, allow_nan=False) without building an encoder for every call.
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, allow_nan=False)
 _NOT_INERT = ('"$ref"', '"not"', '"$recursiveRef"', '"$dynamicRef"')
 
 
@@ -465,7 +467,7 @@ def _shared_key(raw: dict[str, Any], draft: str | None) -> tuple[str | None, str
     ``not`` also makes a subtree ineligible, which only costs the sharing.
     """
     try:
-        text = json.dumps(raw, sort_keys=True, allow_nan=False)
+        text = _KEY_ENCODER.encode(raw)
     except (TypeError, ValueError):
         return None
     if any(marker in text for marker in _NOT_INERT):

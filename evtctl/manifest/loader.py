@@ -7,7 +7,7 @@ model, so the other rules see as much of the organisation as possible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -72,14 +72,20 @@ class LoadResult:
         return bool(self.problems)
 
 
-def load_organisation(paths: Sequence[Path]) -> LoadResult:
-    """Read every manifest below ``paths``. Raises PathNotFound for a missing path."""
+def load_organisation(paths: Sequence[Path],
+                      on_services: Callable[[list[Service]], None] | None = None) -> LoadResult:
+    """Read every manifest below ``paths``. Raises PathNotFound for a missing path.
+
+    ``on_services`` sees the services of each file as soon as they are built, in the order
+    of the organisation (lint starts loading their schemas while the rest is read)."""
     services: list[Service] = []
     result = LoadResult(Organisation(()), [])
     for file in yaml_files(paths):
         found = load_file(file, result)
-        if found is not None:
+        if found:
             services.extend(found)
+            if on_services is not None:
+                on_services(found)
     result.org = Organisation(tuple(services))
     return result
 

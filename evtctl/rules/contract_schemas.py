@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from evtctl.manifest.model import Contract, ContractVersion, Service, Topic
+from evtctl.config import ProjectConfig
+from evtctl.manifest.model import Contract, ContractVersion, Organisation, Service, Topic
 from evtctl.rules.base import Context
 
 # Below this many schema versions a worker pool costs more than it saves.
@@ -48,25 +51,29 @@ def _paths(ctx: Context) -> Any:
 
 def load_version(ctx: Context, version: ContractVersion) -> tuple[Any | None, Any | None, bool]:
     """(schema, error, missing) for one version, memoised per file and version number."""
-    path = version.schema_path
-    key = ("schema", path, version.version)
+    return _load(ctx, version.schema_path, version.version, version.schema)
+
+
+def _load(ctx: Context, path: Path, number: int,
+          schema: str) -> tuple[Any | None, Any | None, bool]:
+    key = ("schema", path, number)
     if key in ctx.memo:
         return ctx.memo[key]  # type: ignore[no-any-return]
     root = ctx.config.root
     result: tuple[Any | None, Any | None, bool]
     if not _paths(ctx).contains(root, path):
-        result = (None, f"schema {version.schema!r} is outside the project folder {root}; "
+        result = (None, f"schema {schema!r} is outside the project folder {root}; "
                   "keep schemas inside the project", True)
     elif not path.is_file():
-        result = (None, f"schema file {version.schema!r} does not exist "
+        result = (None, f"schema file {schema!r} does not exist "
                   f"(looked for {path.as_posix()})", True)
     else:
         from evtctl.compat.schemafile import SchemaFileError
 
         try:
-            schema = compat_cache(ctx).load_schema(path, version.version, root,
+            loaded = compat_cache(ctx).load_schema(path, number, root,
                                                    ctx.config.allow_remote_refs)
-            result = (schema, None, False)
+            result = (loaded, None, False)
         except SchemaFileError as exc:
             result = (None, exc, False)
     ctx.memo[key] = result
@@ -86,20 +93,28 @@ def compat_cache(ctx: Context) -> Any:
 
 def history_mode(ctx: Context, topic: Topic, contract: Contract) -> str | None:
     """The mode a contract's history is checked under, or None when it is not checked."""
+    return _mode(ctx.config, topic, contract)
+
+
+def _mode(config: ProjectConfig, topic: Topic, contract: Contract) -> str | None:
     if len(contract.versions) < 2:
         return None
-    mode = ctx.config.mode_for(topic.name, topic.kind.value if topic.kind else None,
-                               contract.name, contract.compatibility)
+    mode = config.mode_for(topic.name, topic.kind.value if topic.kind else None,
+                           contract.name, contract.compatibility)
     return None if mode == "NONE" else mode
 
 
 def history_inputs(ctx: Context, contract: Contract) -> list[Any] | None:
     """The loaded versions of a contract to compare, or None when another rule reports why
     they cannot be (a schema that did not load: EVT502/EVT503; versions out of order: EVT501)."""
-    loaded = [load_version(ctx, v)[0] for v in contract.versions]
+    return _inputs(ctx, [(v.schema_path, v.version, v.schema) for v in contract.versions])
+
+
+def _inputs(ctx: Context, versions: Sequence[tuple[Path, int, str]]) -> list[Any] | None:
+    loaded = [_load(ctx, *v)[0] for v in versions]
     if any(s is None for s in loaded):
         return None
-    numbers = [v.version for v in contract.versions]
+    numbers = [v[1] for v in versions]
     if numbers != sorted(set(numbers)):
         return None
     return loaded
@@ -117,8 +132,17 @@ def loaded_versions(ctx: Context) -> Iterator[LoadedVersion]:
 
 # -- loading and comparing in worker processes ------------------------------------------------
 
-Unit = tuple[Topic, Contract, str | None]  # a contract, and the mode to check its history in
-_FORKED: list[tuple[Context, list[Unit]]] = []  # what a forked worker inherits
+# A contract as a worker needs it: its versions as (schema file, number, schema as written),
+# and the mode to check its history in (None: not checked). Small and cheap to pickle.
+Unit = tuple[tuple[tuple[str, int, str], ...], str | None]
+Result = tuple[list[tuple[Any, Any]], dict[str, Any], list[tuple[str, str]], list[tuple[str, str]]]
+# What a forked worker inherits: the configuration, whether the cache is on, and the units of
+# a pool started after loading (a prefetching pool sends its units with each batch).
+_FORKED: list[tuple[ProjectConfig, bool, list[Unit]]] = []
+# The rules that read what prepare() loads (EVT502-EVT505).
+SCHEMA_RULES = ("EVT502", "EVT503", "EVT504", "EVT505")
+# Contracts per batch of a prefetching pool: batches go out while manifests are still read.
+PREFETCH_BATCH = 40
 
 
 def jobs() -> int:
@@ -135,38 +159,48 @@ def jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _workers() -> int:
+    """Worker processes to use, or 1 when the pool cannot ``fork``."""
+    import multiprocessing
+
+    return jobs() if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _unit(config: ProjectConfig, topic: Topic, contract: Contract, histories: bool) -> Unit:
+    return (tuple((str(v.schema_path), v.version, v.schema) for v in contract.versions),
+            _mode(config, topic, contract) if histories else None)
+
+
 def prepare(ctx: Context) -> None:
     """Load every schema and compare every history now, in worker processes, when it pays.
 
     Serial runs (one core, ``EVTCTL_JOBS=1``, no ``fork``, a small organisation) do nothing
-    here: the rules load lazily as before."""
+    here: the rules load lazily as before. When lint started a :class:`Prefetch` while it read
+    the manifests, its workers have done (or are doing) the work: collect it."""
     if ctx.memo.get("prepared"):
         return
     ctx.memo["prepared"] = True
-    import multiprocessing
-
-    workers = jobs()
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    prefetch = ctx.memo.pop("prefetch", None)
+    if isinstance(prefetch, Prefetch) and prefetch.started:
+        _adopt(ctx, prefetch.collect())
         return
-    units: list[Unit] = []
-    count = 0
-    check_histories = _rule_active(ctx, "EVT505")
-    for _service, topic in ctx.org.topics():
-        for contract in topic.contracts:
-            units.append((topic, contract,
-                          history_mode(ctx, topic, contract) if check_histories else None))
-            count += len(contract.versions)
-    if count < max(PARALLEL_MIN_VERSIONS, 1):
+    workers = _workers()
+    if workers < 2:
+        return
+    histories = _rule_active(ctx.config, "EVT505")
+    units = [_unit(ctx.config, topic, contract, histories)
+             for _service, topic in ctx.org.topics() for contract in topic.contracts]
+    if sum(len(u[0]) for u in units) < max(PARALLEL_MIN_VERSIONS, 1):
         return
     _run_workers(ctx, units, min(workers, len(units)))
 
 
-def _rule_active(ctx: Context, rule_id: str) -> bool:
+def _rule_active(config: ProjectConfig, rule_id: str) -> bool:
     from evtctl.lint import severity_for
     from evtctl.rules import find_rule
 
     spec = find_rule(rule_id)
-    return spec is not None and severity_for(spec, ctx.config) is not None
+    return spec is not None and severity_for(spec, config) is not None
 
 
 def _run_workers(ctx: Context, units: list[Unit], workers: int) -> None:
@@ -180,22 +214,104 @@ def _run_workers(ctx: Context, units: list[Unit], workers: int) -> None:
     size = max(1, -(-len(units) // (workers * BATCHES_PER_WORKER)))
     batches = [(start, min(start + size, len(units))) for start in range(0, len(units), size)]
     _import_engine()  # once here, not once per worker
-    _FORKED.append((ctx, units))
+    _FORKED.append((ctx.config, ctx.use_cache, units))
     # Objects that exist now are the workers' read-only inheritance: keep the collector from
     # walking them (and copying their pages) in every worker.
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_work, batches))
+            results = list(pool.map(_work_span, batches))
     finally:
         gc.unfreeze()
         _FORKED.clear()
+    _adopt(ctx, results)
+
+
+def _adopt(ctx: Context, results: list[Result]) -> None:
     cache = compat_cache(ctx)
     for versions, chains, file_rows, chain_rows in results:  # in order: as a serial run
         for key, result in versions:
             ctx.memo.setdefault(key, result)
         cache.adopt(chains, file_rows, chain_rows)
+
+
+class Prefetch:
+    """Schemas loaded and histories compared while lint is still reading the manifests.
+
+    Lint feeds it the services of each manifest file as they are built. Once they hold
+    ``PARALLEL_MIN_VERSIONS`` schema versions (and there are two usable cores and ``fork``),
+    it forks its workers and sends them batches of contracts, in manifest order; the first
+    contract rule (:func:`prepare`) collects the results in that order. Manifest loading
+    (one core) and schema work (the others) then overlap instead of following each other.
+    Fed nothing, or too little, it does nothing and the rules run as without it.
+    """
+
+    def __init__(self, config: ProjectConfig, use_cache: bool) -> None:
+        self.config = config
+        self.use_cache = use_cache
+        self.workers = _workers()
+        self.histories: bool | None = None
+        self.waiting: list[Unit] = []
+        self.versions = 0
+        self.pool: Any = None
+        self.futures: list[Any] = []
+
+    @property
+    def started(self) -> bool:
+        return self.pool is not None
+
+    def feed(self, services: Sequence[Service]) -> None:
+        if self.workers < 2:
+            return
+        if self.histories is None:
+            self.histories = _rule_active(self.config, "EVT505")
+            if not any(_rule_active(self.config, r) for r in SCHEMA_RULES):
+                self.workers = 1  # no rule would collect the work
+                return
+        for service in services:
+            for topic in service.topics:
+                for contract in topic.contracts:
+                    self.waiting.append(_unit(self.config, topic, contract, self.histories))
+                    self.versions += len(contract.versions)
+        if self.pool is None and self.versions >= max(PARALLEL_MIN_VERSIONS, 1):
+            self._start()
+        if self.pool is not None and len(self.waiting) >= PREFETCH_BATCH:
+            self._send()
+
+    def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _import_engine()  # once here, not once per worker
+        _FORKED.append((self.config, self.use_cache, []))
+        self.pool = ProcessPoolExecutor(max_workers=self.workers,
+                                        mp_context=multiprocessing.get_context("fork"))
+        gc.freeze()  # as in _run_workers
+        try:
+            self._send()  # the first submission forks every worker
+        finally:
+            gc.unfreeze()
+            _FORKED.clear()  # the workers have their copy
+
+    def _send(self) -> None:
+        if self.waiting:
+            self.futures.append(self.pool.submit(_work_units, self.waiting))
+            self.waiting = []
+
+    def collect(self) -> list[Result]:
+        """Every batch's result, in the order the contracts were fed."""
+        try:
+            self._send()
+            return [future.result() for future in self.futures]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            self.futures = []
 
 
 def _import_engine() -> None:
@@ -209,22 +325,33 @@ def _import_engine() -> None:
     import evtctl.compat_cache  # noqa: F401
 
 
-def _work(batch: tuple[int, int]) -> tuple[list[tuple[Any, Any]], dict[str, Any],
-                                            list[tuple[str, str]], list[tuple[str, str]]]:
-    """In a worker: load and compare the contracts ``batch`` spans; return what was learnt."""
-    ctx, units = _FORKED[0]
+_WORKER_CTX: list[Context] = []
+
+
+def _work_span(batch: tuple[int, int]) -> Result:
+    """In a worker of :func:`_run_workers`: the contracts ``batch`` spans."""
+    return _work_units(_FORKED[0][2][batch[0]:batch[1]])
+
+
+def _work_units(units: Sequence[Unit]) -> Result:
+    """In a worker: load and compare ``units``; return what was learnt."""
     from evtctl.compat_cache import _chain_key
 
+    if not _WORKER_CTX:
+        config, use_cache, _units = _FORKED[0]
+        _WORKER_CTX.append(Context(org=Organisation(()), config=config, today=date.today(),
+                                   use_cache=use_cache))
+    ctx = _WORKER_CTX[0]
     cache = compat_cache(ctx)
     versions: list[tuple[Any, Any]] = []
     chains: dict[str, Any] = {}
-    for _topic, contract, mode in units[batch[0]:batch[1]]:
-        for version in contract.versions:
-            key = ("schema", version.schema_path, version.version)
-            versions.append((key, load_version(ctx, version)))
+    for raw_versions, mode in units:
+        inputs = [(Path(path), number, schema) for path, number, schema in raw_versions]
+        for path, number, schema in inputs:
+            versions.append((("schema", path, number), _load(ctx, path, number, schema)))
         if mode is None:
             continue
-        loaded = history_inputs(ctx, contract)
+        loaded = _inputs(ctx, inputs)
         if loaded is not None:
             changes = cache.incompatible_changes(loaded, mode, ctx.config.policy)
             chains[_chain_key(loaded, mode, ctx.config.policy)] = changes

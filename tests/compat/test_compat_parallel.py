@@ -6,13 +6,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import multiprocessing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evtctl.config import load_config
-from evtctl.lint import LintOptions, lint_paths
+from evtctl.lint import LintOptions, lint_loaded, lint_paths
+from evtctl.manifest.loader import load_organisation
 from evtctl.rules import contract_schemas
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "gen_org.py"
@@ -51,9 +53,13 @@ def _break(org: Path) -> None:
         '{"properties": {"a": {"$ref": "https://example.com/a.json"}}}')
 
 
-def _findings(org: Path, use_cache: bool) -> list[tuple[Any, ...]]:
+def _findings(org: Path, use_cache: bool, after_loading: bool = False) -> list[tuple[Any, ...]]:
     config = load_config(None, [org])
-    result = lint_paths([org], config, LintOptions(use_cache=use_cache))
+    options = LintOptions(use_cache=use_cache)
+    if after_loading:  # the API path without a prefetch: workers start in the first rule
+        result = lint_loaded(load_organisation([org]), config, options)
+    else:
+        result = lint_paths([org], config, options)
     return [(f.rule, str(f.file), f.line, f.column, f.message, f.json_path, f.hint, f.anchor,
              tuple((str(r.location.file), r.location.line, r.message) for r in f.related))
             for f in result.findings]
@@ -66,15 +72,22 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    runs: list[int] = []
-    real = contract_schemas._run_workers
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each worker pool started: while the manifests load, or after."""
+    runs: list[str] = []
+    real_run = contract_schemas._run_workers
+    real_start = contract_schemas.Prefetch._start
 
     def run(ctx: Any, units: Any, workers: int) -> None:
-        runs.append(workers)
-        real(ctx, units, workers)
+        runs.append(f"after loading: {workers}")
+        real_run(ctx, units, workers)
+
+    def start(self: contract_schemas.Prefetch) -> None:
+        runs.append(f"while loading: {self.workers}")
+        real_start(self)
 
     monkeypatch.setattr(contract_schemas, "_run_workers", run)
+    monkeypatch.setattr(contract_schemas.Prefetch, "_start", start)
     return runs
 
 
@@ -92,7 +105,51 @@ def test_parallel_findings_equal_serial_findings(
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache) == serial  # cold cache (or none)
     assert _findings(org, use_cache) == serial  # warm cache (or none)
-    assert runs == [2, 2]
+    assert runs == ["while loading: 2", "while loading: 2"]
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_workers_started_after_loading_give_serial_findings(
+        org: Path, use_cache: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "serial-cache"))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    serial = _findings(org, use_cache)
+
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
+    assert _findings(org, use_cache, after_loading=True) == serial
+    assert _findings(org, use_cache, after_loading=True) == serial
+    assert runs == ["after loading: 2", "after loading: 2"]
+
+
+def test_small_batches_while_loading_give_serial_findings(
+        org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many batches, sent while the manifests are still being read, come back in order."""
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "serial-cache"))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    serial = _findings(org, use_cache=True)
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 20)
+    monkeypatch.setattr(contract_schemas, "PREFETCH_BATCH", 1)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
+    assert _findings(org, use_cache=True) == serial
+    assert runs == ["while loading: 2"]
+
+
+def test_no_prefetch_when_the_schema_rules_are_off(
+        org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _spy(monkeypatch)
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    config = load_config(None, [org])
+    config = replace(config, rule_severities={
+        **config.rule_severities, **{r: "off" for r in contract_schemas.SCHEMA_RULES}})
+    result = lint_paths([org], config, LintOptions(use_cache=False))
+    assert not {f.rule for f in result.findings} & set(contract_schemas.SCHEMA_RULES)
+    assert runs == []
 
 
 def test_the_parallel_cache_serves_a_serial_run(
