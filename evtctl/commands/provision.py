@@ -38,7 +38,9 @@ class _TerminalUi:
             style = _STYLES.get(sign) if line.startswith("  ") else None
             if "[refused" in line or "[failed" in line:
                 style = "red"
-            console.print(Text(line, style=style or ""))
+            # soft_wrap: the terminal wraps long lines; rich must not break them, so every
+            # line stays one line (for copying, `script` logs and grep), as without a tty.
+            console.print(Text(line, style=style or ""), soft_wrap=True)
 
     def show_json(self, text: str) -> None:
         typer.echo(text)
@@ -49,9 +51,13 @@ class _TerminalUi:
     def confirm(self, question: str) -> bool | None:
         if not sys.stdin.isatty():
             return None
-        answer: str = typer.prompt(f"{question} Only 'yes' applies", default="no",
-                              show_default=False, err=True)
-        return answer.strip().lower() == "yes"
+        try:
+            answer: str = typer.prompt(f"{question} [y/N]", default="", show_default=False,
+                                       err=True)
+        except typer.Abort:  # end of input (Ctrl-D) or Ctrl-C at the prompt: a "no"
+            typer.echo("", err=True)
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     def progress(self, total: int) -> AbstractContextManager[Progress | None]:
         return self._progress(total)

@@ -53,14 +53,32 @@ _UNREACHABLE = {
 }
 _RESOURCE = {ResourceKind.TOPIC: ResourceType.TOPIC, ResourceKind.GROUP: ResourceType.GROUP}
 _OPERATION = {Operation.READ: AclOperation.READ, Operation.WRITE: AclOperation.WRITE}
+DESCRIBE_CONFIGS_CHUNK = 250  # topics per DescribeConfigs request
+_DYNAMIC_TOPIC_CONFIG = ConfigSource.DYNAMIC_TOPIC_CONFIG.value
+
+
+def _topic_configs(entries: Mapping[str, Any]) -> TopicConfigs:
+    """Split one topic's DescribeConfigs entries into those set on the topic and all in force."""
+    on_topic: dict[str, str] = {}
+    effective: dict[str, str] = {}
+    for key, entry in entries.items():
+        if entry.value is None:
+            continue  # sensitive, or no value: never compared
+        effective[key] = entry.value
+        source = entry.source.value if hasattr(entry.source, "value") else entry.source
+        if source == _DYNAMIC_TOPIC_CONFIG:
+            on_topic[key] = entry.value
+    return TopicConfigs(on_topic, effective)
 
 
 class KafkaAdmin:
     """``ClusterAdmin`` on a real cluster, through confluent-kafka's AdminClient."""
 
-    def __init__(self, config: Mapping[str, str], timeout: float = 30.0) -> None:
+    def __init__(self, config: Mapping[str, str], timeout: float = 30.0, *,
+                 describe_chunk: int = DESCRIBE_CONFIGS_CHUNK) -> None:
         self._config = dict(config)
         self._timeout = timeout
+        self._describe_chunk = max(1, describe_chunk)
         # log_level 0: errors reach the user through us, not librdkafka's log
         settings: dict[str, str | int | float | bool] = {"log_level": 0}
         settings.update(self._config)
@@ -107,27 +125,30 @@ class KafkaAdmin:
     def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
         if not topics:
             return {}
-        resources = [ConfigResource(ResourceType.TOPIC, name) for name in topics]
-        futures = self._admin.describe_configs(resources, request_timeout=self._timeout)
-        dynamic = ConfigSource.DYNAMIC_TOPIC_CONFIG.value
+        # Chunked: one DescribeConfigs of thousands of topics is a multi-megabyte response
+        # that must arrive within one request timeout. All chunks are submitted before any
+        # is awaited, so they travel pipelined and a no-op plan stays as fast as one request.
+        size = self._describe_chunk
+        pending: list[tuple[Any, Future[Any]]] = []
+        for start in range(0, len(topics), size):
+            resources = [ConfigResource(ResourceType.TOPIC, name)
+                         for name in topics[start:start + size]]
+            try:
+                futures = self._admin.describe_configs(resources,
+                                                       request_timeout=self._timeout)
+            except (KafkaException, ValueError, TypeError) as error:
+                raise ProvisionError(
+                    f"cannot read topic configs: {self._describe(error)}") from None
+            pending.extend(futures.items())
         out: dict[str, TopicConfigs] = {}
-        for resource, future in futures.items():
+        for resource, future in pending:
             try:
                 entries = future.result(timeout=self._timeout + 5)
             except Exception as error:
                 raise ProvisionError(
                     f"cannot read the configs of topic {resource.name}: {self._describe(error)}"
                 ) from None
-            on_topic: dict[str, str] = {}
-            effective: dict[str, str] = {}
-            for key, entry in entries.items():
-                if entry.value is None:
-                    continue  # sensitive, or no value: never compared
-                effective[key] = entry.value
-                source = entry.source.value if hasattr(entry.source, "value") else entry.source
-                if source == dynamic:
-                    on_topic[key] = entry.value
-            out[resource.name] = TopicConfigs(on_topic, effective)
+            out[resource.name] = _topic_configs(entries)
         return out
 
     def describe_acls(self) -> frozenset[AclSpec]:

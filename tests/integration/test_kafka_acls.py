@@ -11,11 +11,19 @@ from typing import Any
 
 import pytest
 from brokerstate import admin
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import (
+    Consumer,
+    ConsumerGroupTopicPartitions,
+    KafkaError,
+    KafkaException,
+    Producer,
+    TopicPartition,
+)
 from confluent_kafka.admin import (
     AclBinding,
     AclOperation,
     AclPermissionType,
+    AdminClient,
     ResourcePatternType,
     ResourceType,
 )
@@ -56,6 +64,41 @@ def read_and_commit(kafka: Any, user: str, topic: str, group: str) -> KafkaError
         consumer.close()
 
 
+def group_admin(kafka: Any, user: str) -> AdminClient:
+    # A consumer in a group it may not use waits for a coordinator instead of failing; the
+    # admin API sends the same group requests (OffsetCommit, OffsetFetch) and fails fast.
+    return AdminClient({**kafka.sasl_client_config(user), "log_level": "0"})
+
+
+def commit_offset(kafka: Any, user: str, group: str, topic: str, offset: int) -> int | None:
+    """Commit ``offset`` for partition 0 of ``topic`` in ``group`` as ``user`` (OffsetCommit,
+    what a consumer's commit sends); the error code, or None when it was committed."""
+    request = ConsumerGroupTopicPartitions(group, [TopicPartition(topic, 0, offset)])
+    client = group_admin(kafka, user)  # alive until the future is done
+    try:
+        future = client.alter_consumer_group_offsets([request], request_timeout=10)[group]
+        done = future.result(timeout=15)
+    except KafkaException as error:
+        return int(error.args[0].code())
+    (partition,) = done.topic_partitions
+    return None if partition.error is None else int(partition.error.code())
+
+
+def committed_offset(kafka: Any, user: str, group: str, topic: str) -> tuple[int | None, int]:
+    """Read the committed offset of partition 0 of ``topic`` in ``group`` as ``user``
+    (OffsetFetch): (error code or None, offset)."""
+    request = ConsumerGroupTopicPartitions(group, [TopicPartition(topic, 0)])
+    client = group_admin(kafka, user)  # alive until the future is done
+    try:
+        future = client.list_consumer_group_offsets([request], request_timeout=10)[group]
+        done = future.result(timeout=15)
+    except KafkaException as error:
+        return int(error.args[0].code()), -1
+    (partition,) = done.topic_partitions
+    return (None if partition.error is None else int(partition.error.code()),
+            partition.offset)
+
+
 def code(error: KafkaError | None) -> int | None:
     return None if error is None else error.code()
 
@@ -71,9 +114,12 @@ def test_ownership_acls_are_enforced(kafka: Any, org: Any, provision: Any) -> No
     org.service("bob", topics=[{"name": bob_commands}],
                 consumes=[{"topic": alice_events}],
                 produces=[{"topic": alice_commands}])
+    bob_group, alice_group = f"{org.company}.ns.bob", f"{org.company}.ns.alice"
     assert provision("--apply", "--yes").exit_code == 0  # topics only
     refused = KafkaError.TOPIC_AUTHORIZATION_FAILED
+    group_refused = KafkaError.GROUP_AUTHORIZATION_FAILED
     assert code(produce(kafka, "alice", alice_events)) == refused  # no binding yet
+    assert commit_offset(kafka, "bob", bob_group, alice_events, 0) == group_refused
 
     plan = provision("--acls")
     assert plan.exit_code == 0
@@ -98,11 +144,17 @@ def test_ownership_acls_are_enforced(kafka: Any, org: Any, provision: Any) -> No
     # bob sends nothing to... itself: its own commands topic is for reading only.
     assert code(produce(kafka, "bob", bob_commands)) == refused
     # A consumer reads and commits in its own group, and only there.
-    assert read_and_commit(kafka, "bob", alice_events, f"{org.company}.ns.bob") is None
+    assert read_and_commit(kafka, "bob", alice_events, bob_group) is None
+    assert committed_offset(kafka, "bob", bob_group, alice_events) == (None, 1)
+    assert commit_offset(kafka, "bob", bob_group, alice_events, 0) is None
+    # bob may read alice's events, so these refusals come from the groups' ACLs alone.
+    for other_group in (alice_group, f"{org.company}.ns.nobody"):
+        assert commit_offset(kafka, "bob", other_group, alice_events, 0) == group_refused
+        assert committed_offset(kafka, "bob", other_group, alice_events)[0] == group_refused
     # Only the owner reads its commands.
-    assert code(read_and_commit(kafka, "bob", alice_commands, f"{org.company}.ns.bob")) \
-        == refused
-    assert read_and_commit(kafka, "alice", alice_commands, f"{org.company}.ns.alice") is None
+    assert code(read_and_commit(kafka, "bob", alice_commands, bob_group)) == refused
+    assert read_and_commit(kafka, "alice", alice_commands, alice_group) is None
+    assert committed_offset(kafka, "alice", alice_group, alice_commands) == (None, 1)
 
 
 def test_unmanaged_bindings_are_removed_only_with_allow_delete(kafka: Any, org: Any,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from brokerstate import admin, topic_config, topic_partitions
+from brokerstate import admin, create, topic_config, topic_partitions
 from confluent_kafka.admin import (
     AlterConfigOpType,
     ConfigEntry,
@@ -131,3 +131,17 @@ def test_apply_without_terminal_needs_yes(org: Any, provision: Any) -> None:
     result = provision("--apply")
     assert result.exit_code == 2
     assert "pass --yes" in result.stderr
+
+
+def test_configs_read_in_chunks_match_the_broker(kafka: Any, company: str) -> None:
+    """DescribeConfigs split into several requests still gives every topic its own configs."""
+    from evtctl.provision.kafka import KafkaAdmin
+
+    names = [f"{company}.ns.chunk.events.m{i}" for i in range(5)]
+    create(kafka, *(NewTopic(n, 1, 1, config={"retention.ms": str(3600000 + i)})
+                    for i, n in enumerate(names)))
+    configs = KafkaAdmin(kafka.client_config(), 10, describe_chunk=2).describe_configs(names)
+    assert list(configs) == names
+    for i, name in enumerate(names):
+        assert configs[name].set_on_topic == {"retention.ms": str(3600000 + i)}
+        assert configs[name].effective["cleanup.policy"] == "delete"  # a broker default
