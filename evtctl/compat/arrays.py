@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evtctl.compat.content_model import is_open, remainder_schema
 from evtctl.compat.diff import Diff, _bound
 from evtctl.compat.model import Node
 from evtctl.compat.objects import _unevaluated
@@ -28,21 +29,6 @@ def compare_array(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
     _bound(out, "minContains", "MIN_CONTAINS", o.min_contains, u.min_contains)
 
 
-def is_open(node: Node) -> bool:
-    if not node.permits_additional or node.additional is not None:
-        return False
-    return node.unevaluated is None or node.unevaluated.kind in ("empty", "true")
-
-
-def partial_schema(node: Node) -> Node | None:
-    if node.additional is not None:
-        return node.additional
-    un = node.unevaluated
-    if node.permits_additional and un is not None and un.kind not in ("false", "empty", "true"):
-        return un
-    return None
-
-
 def _positional(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
     olds, news = o.item_schemas or [], u.item_schemas or []
     for i in range(max(len(olds), len(news))):
@@ -59,7 +45,7 @@ def _removed(c: Comparer, old: Node, u: Node, path: tuple[str, ...], out: list[D
     if is_open(u):
         out.append(("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", path))
         return
-    cover = partial_schema(u)
+    cover = remainder_schema(u)
     if cover is not None:
         sub = [(k, path + p) for k, p in c.compare(old, cover)]
         out.extend(sub)
@@ -83,7 +69,7 @@ def _added(c: Comparer, o: Node, new: Node, path: tuple[str, ...], out: list[Dif
             )
         )
         return
-    cover = partial_schema(o)
+    cover = remainder_schema(o)
     if cover is not None:
         sub = [(k, path + p) for k, p in c.compare(cover, new)]
         out.extend(sub)

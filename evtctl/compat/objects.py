@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evtctl.compat import content_model
 from evtctl.compat.diff import Diff, _bound, pattern_matches
 from evtctl.compat.model import Node
 
@@ -40,9 +41,7 @@ def _required(o: Node, u: Node, out: list[Diff]) -> None:
 
 def is_open(node: Node) -> bool:
     """Fully open: anything not named is allowed (no schema for additional/unevaluated ones)."""
-    if not node.permits_additional or node.additional is not None or node.pattern_properties:
-        return False
-    return node.unevaluated is None or node.unevaluated.kind in ("empty", "true")
+    return not node.pattern_properties and content_model.is_open(node)
 
 
 def partial_schema(node: Node, name: str) -> Node | None:
@@ -50,12 +49,7 @@ def partial_schema(node: Node, name: str) -> Node | None:
     for pattern, schema in node.pattern_properties:
         if pattern_matches(pattern, name):
             return schema
-    if node.additional is not None:
-        return node.additional
-    un = node.unevaluated
-    if node.permits_additional and un is not None and un.kind not in ("false", "empty", "true"):
-        return un
-    return None
+    return content_model.remainder_schema(node)
 
 
 def _properties(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:

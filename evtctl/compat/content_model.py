@@ -1,0 +1,28 @@
+"""Open, closed and partially open content models, shared by objects and arrays.
+
+A content model is *open* when anything it does not name is allowed (no schema for
+additional or unevaluated members), *closed* when nothing else is allowed, and
+*partially open* when unnamed members must match a schema (``additionalProperties`` /
+``additionalItems`` / ``unevaluated*`` given as a schema).
+"""
+
+from __future__ import annotations
+
+from evtctl.compat.model import Node
+
+
+def is_open(node: Node) -> bool:
+    """Anything not named is allowed: no schema for additional or unevaluated members."""
+    if not node.permits_additional or node.additional is not None:
+        return False
+    return node.unevaluated is None or node.unevaluated.kind in ("empty", "true")
+
+
+def remainder_schema(node: Node) -> Node | None:
+    """The schema unnamed members must match in a partially open model, if any."""
+    if node.additional is not None:
+        return node.additional
+    un = node.unevaluated
+    if node.permits_additional and un is not None and un.kind not in ("false", "empty", "true"):
+        return un
+    return None
