@@ -47,6 +47,10 @@ def cache_dir() -> Path:
 _TOOL_VERSIONS: list[str] = []
 
 
+# The shape of a cached history's changes; bump it when the stored fields change.
+CHAIN_FORMAT = 2
+
+
 def tool_versions() -> str:
     """evtctl's version and jsonschema's (whose metaschema checks and example validation
     the verdicts rest on), read without importing jsonschema."""
@@ -218,6 +222,7 @@ class CompatCache:
                 "path": c.path,
                 "from_version": c.from_version,
                 "to_version": c.to_version,
+                "direction": c.direction,
                 "example": c.example,
                 "example_note": getattr(c, "example_note", None),
                 "description": getattr(c, "description", None),
@@ -275,7 +280,7 @@ def _digest(key: str, deps: dict[str, str]) -> str:
 
 def _chain_key(versions: Sequence[Any], mode: str, policy: str) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{tool_versions()}\0{mode}\0{policy}\0".encode())
+    digest.update(f"{tool_versions()}\0{CHAIN_FORMAT}\0{mode}\0{policy}\0".encode())
     for v in versions:
         if isinstance(v, SchemaHandle):
             payload: Any = {"h": v.digest, "b": v.base_uri, "n": v.number}

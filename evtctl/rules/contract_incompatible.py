@@ -60,7 +60,8 @@ def check(ctx: Context) -> Iterator[Problem]:
                         json_path=change["path"],
                         hint=_example(change),
                         anchor=f"{topic.name}/{contract.name}@{version.version}:"
-                               f"{change['type']}:{change['path']}:{change['from_version']}",
+                               f"{change['type']}:{change['path']}:{change['from_version']}:"
+                               f"{change.get('direction') or ''}",
                     )
     finally:
         cache.close()
@@ -68,8 +69,16 @@ def check(ctx: Context) -> Iterator[Problem]:
 
 
 def _message(contract: str, mode: str, policy: str, change: dict[str, Any]) -> str:
-    return (f"{contract} v{change['to_version']} breaks v{change['from_version']} under "
-            f"{mode} ({policy}): {change['type']} at {change['path']}"
+    new, old = change["to_version"], change["from_version"]
+    # Who breaks: a consumer on the new version reading old events (backward), or a
+    # consumer still on the old version reading new events (forward).
+    who = {
+        "backward": f"consumers on v{new} cannot read events written with v{old}",
+        "forward": f"consumers on v{old} cannot read events written with v{new}",
+    }.get(change.get("direction") or "")
+    return (f"{contract} v{new} breaks v{old} under {mode} ({policy}): "
+            f"{change['type']} at {change['path']}"
+            + (f" ({who})" if who else "")
             + (f" — {change['description']}" if change.get("description") else ""))
 
 
