@@ -117,6 +117,25 @@ def _byte_position(raw: bytes, offset: int) -> Pos:
     return line, offset - start + 1
 
 
+def _resolved_first(resolver: Any) -> frozenset[str]:
+    """First characters for which PyYAML's resolver may give a plain scalar a tag other
+    than str (bool, int, float, null, merge, ...). Any other first character resolves to
+    str, so the resolver need not run. With wildcard or path resolvers every character
+    counts (the resolver then always runs)."""
+    table: dict[Any, Any] = resolver.yaml_implicit_resolvers
+    if None in table or resolver.yaml_path_resolvers:
+        return _EVERY_CHARACTER
+    return frozenset(k for k in table if k)
+
+
+class _Everything(frozenset[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_CHARACTER = _Everything()
+
+
 def _mark(event: Any) -> Pos:
     m = event.start_mark
     return (m.line + 1, m.column + 1)
@@ -128,6 +147,7 @@ class _Builder:
     def __init__(self, text: str) -> None:
         self.loader = _Loader(text)
         self.resolver = yaml.resolver.Resolver()
+        self.resolved_first = _resolved_first(self.resolver)
         self.constructor = yaml.constructor.SafeConstructor()
 
     def documents(self) -> Iterator[YamlDocument | YamlProblem]:
@@ -276,6 +296,8 @@ class _Builder:
                 self._check_tag(event, pos, doc)
                 return text
         elif event.implicit[0]:
+            if text and text[0] not in self.resolved_first:
+                return text  # no implicit resolver starts with this character: a string
             resolve: Any = self.resolver.resolve  # PyYAML is untyped
             tag = resolve(yaml.ScalarNode, text, (True, False))
         else:

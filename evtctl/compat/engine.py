@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from evtctl.compat.diff import Comparer, Diff
 from evtctl.compat.kinds import allowed_changes
 from evtctl.compat.model import Loader, Node, UnresolvableRef, pointer
+from evtctl.compat.uris import split_ref
 
 if TYPE_CHECKING:
     from evtctl.compat import SchemaVersion
@@ -31,8 +32,7 @@ def make_resolver(version: SchemaVersion) -> Resolver:
     ids: list[dict[str, Any]] = []  # found on the first lookup that needs them
 
     def resolve(ref: str, base: str) -> tuple[Any, str]:
-        target = urljoin(base, ref) if base else ref
-        uri, frag = urldefrag(target)
+        uri, frag = split_ref(base, ref)
         if not uri:
             uri = urldefrag(base)[0]
         doc = docs.get(uri)

@@ -215,9 +215,28 @@ class _Walk:
         if type(item) is not dict:
             return False
         table = self.table
+        below = depth + 1
         for key, value in item.items():
             form = table.get(key)
-            if form is not None and not self.value(form, value, depth + 1):
+            if form is None:
+                continue
+            # The commonest forms inline (same answers as ``value``), the rest there.
+            if form is STRING:
+                if type(value) is not str:
+                    return False
+            elif form is TYPE:
+                if type(value) is str:
+                    if value not in SIMPLE_TYPES:
+                        return False
+                elif not self.value(form, value, below):
+                    return False
+            elif form is SCHEMA_MAP:
+                if type(value) is not dict:
+                    return False
+                self.stack.extend([(v, below + 1) for v in value.values()])
+            elif form is SCHEMA:
+                self.stack.append((value, below))
+            elif not self.value(form, value, below):
                 return False
         if self.draft4:  # the draft 4 metaschema's own "dependencies"
             if "exclusiveMaximum" in item and "maximum" not in item:

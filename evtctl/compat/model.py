@@ -449,13 +449,13 @@ class Loader:
             return Node("empty", raw={"$ref": ref})
 
 
-# Nodes of inert subtrees by (draft, JSON text), shared across loads: the versions of a
+# Nodes of inert subtrees by (draft, repr text), shared across loads: the versions of a
 # contract repeat most of their properties, and so do contracts of one organisation.
 _SHARED: dict[tuple[str | None, str], Node] = {}
 _SHARED_LIMIT = 100_000
-# json.dumps(sort_keys=True, allow_nan=False) without building an encoder for every call.
-_KEY_ENCODER = json.JSONEncoder(sort_keys=True, allow_nan=False)
-_NOT_INERT = ('"$ref"', '"not"', '"$recursiveRef"', '"$dynamicRef"')
+# In repr text: a key (or string) naming a reference or ``not``, or a NaN or infinity as
+# repr writes it (a string holding such text only costs the sharing). One scan.
+_NOT_INERT = re.compile(r"'(?:\$ref|not|\$recursiveRef|\$dynamicRef)'|[ \[]-?(?:nan|inf)[,\]}]")
 
 
 def _shared_key(raw: dict[str, Any], draft: str | None) -> tuple[str | None, str] | None:
@@ -465,12 +465,13 @@ def _shared_key(raw: dict[str, Any], draft: str | None) -> tuple[str | None, str
     and comparing it with an equal copy yields no change (``not`` always reports one;
     NaN is unequal to itself). The test is textual and conservative: a property *named*
     ``not`` also makes a subtree ineligible, which only costs the sharing.
+
+    The key is ``repr``, half the cost of a sorted JSON encoding: for JSON values (str
+    keys; str, int, float, bool, None, list and dict values; what the schema readers
+    produce) equal text means equal values of equal types in the same key order.
     """
-    try:
-        text = _KEY_ENCODER.encode(raw)
-    except (TypeError, ValueError):
-        return None
-    if any(marker in text for marker in _NOT_INERT):
+    text = repr(raw)
+    if _NOT_INERT.search(text) is not None:
         return None
     return (draft, text)
 

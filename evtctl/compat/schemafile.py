@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 from evtctl.compat import SchemaVersion
 from evtctl.compat.model import UnresolvableRef, pointer
 from evtctl.compat.realpaths import RealPaths
+from evtctl.compat.uris import document, plain_file_uri
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
@@ -84,9 +87,9 @@ def load_tracked(
             continue
         text = _read(file, uri, digests, data if uri == main_uri else None)
         texts[uri] = (file, text)
-        docs[uri] = _parse(file, text)
+        docs[uri], found = _parse(file, text)
         _check_metaschema(file, text, docs[uri])
-        refs[uri] = _refs(docs[uri], uri)
+        refs[uri] = _with_bases(found, uri)
         # Local files the document refers to join the queue; each file is read once.
         for ref, base in refs[uri]:
             target_uri, _frag = _target(base, ref)
@@ -110,25 +113,29 @@ def load_tracked(
     return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
 
 
-@lru_cache(maxsize=4096)
 def _target(base: str, ref: str) -> tuple[str, str]:
     """``urldefrag(urljoin(base, ref))``; a fragment-only ``ref`` (the common ``#/$defs/x``)
     keeps the base document, without joining."""
     if ref.startswith("#"):
-        return _normal(base), ref[1:]
+        return document(base), ref[1:]
+    return _joined(base, ref)
+
+
+@lru_cache(maxsize=4096)
+def _joined(base: str, ref: str) -> tuple[str, str]:
     target, frag = urldefrag(urljoin(base, ref))
     return target, frag
 
 
-@lru_cache(maxsize=4096)
-def _normal(base: str) -> str:
-    """``urldefrag(urljoin(base, "#..."))[0]``: the base re-assembled, without a fragment."""
-    return urldefrag(urljoin(base, "#"))[0]
-
-
-@lru_cache(maxsize=4096)
 def _local(uri: str) -> tuple[str, str]:
     """(scheme, local file path) of a URI."""
+    if plain_file_uri(uri):
+        return "file", unquote(uri[7:])
+    return _parsed(uri)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(uri: str) -> tuple[str, str]:
     parts = urlparse(uri)
     return parts.scheme, unquote(parts.path)
 
@@ -161,7 +168,8 @@ def _read(
         raise SchemaFileError("file is not valid UTF-8", file, line, column) from None
 
 
-def _parse(file: Path, text: str) -> Any:
+def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
+    """The document and its ``$ref``s (see :func:`_scan`)."""
     if file.suffix.lower() in YAML_SUFFIXES or not text.lstrip().startswith(("{", "[")):
         from evtctl.compat.yamlload import YamlError, load_yaml
 
@@ -169,21 +177,57 @@ def _parse(file: Path, text: str) -> Any:
             value = load_yaml(text, MAX_YAML_NODES)
         except YamlError as exc:
             raise SchemaFileError(exc.message, file, exc.line, exc.column) from None
+        scanned = _scan(value, MAX_DEPTH)
     else:
-        try:
-            value = json.loads(text, object_pairs_hook=_no_duplicates)
-        except json.JSONDecodeError as exc:
-            raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
-        except _DuplicateKey as exc:
-            line, column = _locate(text, json.dumps(exc.key), nth=2) or (0, 0)
-            raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column) from None
-        except RecursionError:
-            raise SchemaFileError("document is nested too deeply", file) from None
-    if _depth_exceeds(value, MAX_DEPTH):
+        value, scanned = _parse_json(file, text)
+    if scanned is None:
         raise SchemaFileError(f"document is nested more than {MAX_DEPTH} levels deep", file)
     if not isinstance(value, (dict, bool)):
         raise SchemaFileError("a schema must be an object or a boolean", file, 1, 1)
-    return value
+    return value, scanned[0]
+
+
+def _parse_json(file: Path, text: str) -> tuple[Any, tuple[_Refs, int] | None]:
+    """The document and :func:`_scan`'s answer, or the first error of a strict parse.
+
+    Duplicate keys are found without a Python call per object: json's C parser keeps
+    the last of equal keys, so a document has one exactly when its objects hold fewer
+    keys than its text has key tokens (counted by a regular expression over the string
+    tokens). Anything unusual (a syntax error, a duplicate, too deep) is parsed again
+    strictly, so errors and their order are those of the strict parse alone."""
+    try:
+        value: Any = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        value = _strict_json(file, text)  # raises the strict parse's error
+        return value, _scan(value, MAX_DEPTH)
+    scanned = _scan(value, MAX_DEPTH)
+    if scanned is None or scanned[1] != _key_tokens(text):
+        value = _strict_json(file, text)  # raises on a duplicate key
+        scanned = _scan(value, MAX_DEPTH)
+    return value, scanned
+
+
+# A JSON string token, and the ':' after it when it is a key. Matches are taken left to
+# right without overlap, so in valid JSON each one is exactly one string token.
+_STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"([ \t\n\r]*:)?', re.DOTALL)
+
+
+def _key_tokens(text: str) -> int:
+    """How many object keys the (valid JSON) ``text`` spells out."""
+    colons = _STRING_TOKEN.findall(text)
+    return len(colons) - colons.count("")
+
+
+def _strict_json(file: Path, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
+    except _DuplicateKey as exc:
+        line, column = _locate(text, json.dumps(exc.key), nth=2) or (0, 0)
+        raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column) from None
+    except RecursionError:
+        raise SchemaFileError("document is nested too deeply", file) from None
 
 
 class _DuplicateKey(Exception):
@@ -202,24 +246,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether any value sits more than ``limit`` levels below the root (level by level)."""
-    level = [value]
-    depth = 0
-    while level:
-        if depth > limit:
-            return True
-        below: list[Any] = []
-        for item in level:
-            if isinstance(item, dict):
-                below.extend(item.values())
-            elif isinstance(item, list):
-                below.extend(item)
-        level = below
-        depth += 1
-    return False
-
-
 def _check_metaschema(file: Path, text: str, schema: Any) -> None:
     from jsonschema import SchemaError
 
@@ -230,7 +256,7 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
     if cls is None:
         raise SchemaFileError(f"unknown $schema {declared!r}", file)
     dialect = DIALECTS.get(cls.__name__)
-    if dialect is not None and surely_valid(schema, dialect, cls.FORMAT_CHECKER.conforms):
+    if dialect is not None and surely_valid(schema, dialect, _conforms(cls)):
         return  # the metaschema accepts it: no need to interpret the metaschema (slow)
     try:
         cls.check_schema(schema)
@@ -249,6 +275,30 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
 
 
 _VALIDATORS: dict[Any, Any] = {}
+_CONFORMS: dict[Any, Callable[[Any, str], bool]] = {}
+
+
+def _conforms(cls: Any) -> Callable[[Any, str], bool]:
+    """The metaschema's format check for ``cls``, remembered by (value, format): the same
+    ``$schema`` URI, ``$ref`` and ``pattern`` strings recur in every file of a contract."""
+    memo = _CONFORMS.get(cls)
+    if memo is None:
+        check = cls.FORMAT_CHECKER.conforms
+        answers: dict[tuple[str, str], bool] = {}
+
+        def memo(value: Any, fmt: str) -> bool:
+            if type(value) is not str:
+                return bool(check(value, fmt))
+            key = (value, fmt)
+            answer = answers.get(key)
+            if answer is None:
+                if len(answers) >= 10_000:
+                    answers.clear()
+                answer = answers[key] = bool(check(value, fmt))
+            return answer
+
+        _CONFORMS[cls] = memo
+    return memo
 
 
 def _validator_class(declared: Any) -> Any:
@@ -274,29 +324,67 @@ def _validator_class(declared: Any) -> Any:
     return cls
 
 
-def _refs(doc: Any, uri: str) -> list[tuple[str, str]]:
-    """Every ``$ref`` in a document with the base URI it is resolved against."""
-    found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(doc, uri)]
+# $refs as found in a document: (ref, the $ids of the objects around it, outermost first).
+_Refs = list[tuple[str, tuple[str, ...]]]
+
+
+def _scan(doc: Any, limit: int) -> tuple[_Refs, int] | None:
+    """One walk for three questions: whether any value sits more than ``limit`` levels
+    below the root (then None); every ``$ref`` outside ``enum``/``const``/``default``/
+    ``examples`` values, with the ``$id``s of the objects around it; and how many keys
+    the document's objects hold.
+
+    The ``$id``s are joined into base URIs later (:func:`_with_bases`), after the
+    metaschema check, so a malformed ``$id`` is reported by that check as before."""
+    found: _Refs = []
+    keys = 0
+    if not isinstance(doc, (dict, list)):
+        return found, keys
+    # (value, $ids around it, depth, whether $refs in it count)
+    stack: list[tuple[Any, tuple[str, ...], int, bool]] = [(doc, (), 0, True)]
     containers = (dict, list)
+    not_schemas = _NOT_SCHEMAS
     while stack:
-        item, base = stack.pop()
+        item, ids, depth, live = stack.pop()
+        if depth == limit and item:
+            return None  # its children sit at limit + 1
+        below = depth + 1
         if isinstance(item, dict):
-            sid = item.get("$id")
-            if isinstance(sid, str) and not sid.startswith("#"):
-                base = urljoin(base, sid)
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                found.append((ref, base))
-            # Only objects and arrays can hold a $ref: scalars are not pushed.
-            for key, value in item.items():
-                if isinstance(value, containers) and key not in _NOT_SCHEMAS:
-                    stack.append((value, base))
+            keys += len(item)
+            if live:
+                sid = item.get("$id")
+                if isinstance(sid, str) and not sid.startswith("#"):
+                    ids = (*ids, sid)
+                ref = item.get("$ref")
+                if isinstance(ref, str):
+                    found.append((ref, ids))
+                for key, value in item.items():
+                    if isinstance(value, containers):
+                        stack.append((value, ids, below, key not in not_schemas))
+            else:
+                for value in item.values():
+                    if isinstance(value, containers):
+                        stack.append((value, ids, below, False))
         else:
             for value in item:
                 if isinstance(value, containers):
-                    stack.append((value, base))
-    return found
+                    stack.append((value, ids, below, live))
+    return found, keys
+
+
+def _with_bases(found: _Refs, uri: str) -> list[tuple[str, str]]:
+    """``$ref``s with their base URI: ``uri`` joined with each enclosing ``$id`` in turn."""
+    bases: dict[tuple[str, ...], str] = {(): uri}
+    out: list[tuple[str, str]] = []
+    for ref, ids in found:
+        base = bases.get(ids)
+        if base is None:
+            base = uri
+            for sid in ids:
+                base = urljoin(base, sid)
+            bases[ids] = base
+        out.append((ref, base))
+    return out
 
 
 _NOT_SCHEMAS = frozenset(("enum", "const", "default", "examples"))

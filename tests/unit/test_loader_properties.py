@@ -136,3 +136,40 @@ def test_parse_matches_pyyaml_and_locates_every_value(value: Any) -> None:
                 walk(v, (*path, i))
 
     walk(doc.data, ())
+
+
+plain_scalars = st.one_of(
+    st.text(st.sampled_from(list("aAzZyYnNtTfFoO019.-+_~<=!&*: é\t")), min_size=1, max_size=12),
+    st.sampled_from(["true", "Yes", "null", "0x1f", ".inf", "2001-12-14", "a1", "é9", "_1"]),
+)
+
+
+@SETTINGS
+@given(st.lists(plain_scalars, min_size=1, max_size=5))
+def test_plain_scalars_resolve_as_with_the_resolver_always_run(words: list[str]) -> None:
+    # The builder skips PyYAML's resolver for plain scalars whose first character no
+    # implicit resolver starts with; the values (and their types) must be what running
+    # the resolver on every scalar gives.
+    from unittest import mock
+
+    from evtctl import yamlsource
+
+    text = "".join(f"k{i}: {w}\n" for i, w in enumerate(words))
+    fast = parse_yaml(text)
+    with mock.patch.object(yamlsource, "_resolved_first", lambda _r: yamlsource._EVERY_CHARACTER):
+        slow = parse_yaml(text)
+    assert fast.problems == slow.problems
+    assert len(fast.documents) == len(slow.documents)
+    for f, s in zip(fast.documents, slow.documents, strict=True):
+        assert f.problems == s.problems
+        assert f.data == s.data
+        if isinstance(f.data, dict):
+            assert [type(v) for v in f.data.values()] == [type(v) for v in s.data.values()]
+
+
+def test_resolver_is_skipped_for_ordinary_words() -> None:
+    from evtctl import yamlsource
+
+    first = yamlsource._resolved_first(yaml.resolver.Resolver())
+    assert "e" not in first and "s" not in first  # "events", "service": no resolver runs
+    assert {"t", "n", "0", "-", "~"} <= first  # true, null, numbers, null
