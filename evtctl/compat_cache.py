@@ -116,8 +116,11 @@ class CompatCache:
         # Rows to write, kept until flush(): one transaction, one executemany per table.
         self.pending_files: list[tuple[str, str]] = []
         self.pending_chains: list[tuple[str, str]] = []
-        # Chain verdicts computed elsewhere in this run (worker processes), by chain key.
+        # Chain verdicts known in this run (computed here or in a worker process), by key.
         self.known_chains: dict[str, list[dict[str, Any]]] = {}
+        # The keys each table held when first asked (one query each): a key that is not
+        # among them is a miss without a query per file. None: not read yet.
+        self._stored: dict[str, set[str]] = {}
 
     @property
     def writes(self) -> int:
@@ -172,9 +175,23 @@ class CompatCache:
             self.pending_files.append((key, json.dumps(deps, sort_keys=True)))
         return SchemaHandle(version, _digest(key, deps), main_uri, source, loaded)
 
+    def _may_hold(self, table: str, key: str) -> bool:
+        """False when ``table`` held no row for ``key`` when this run first looked."""
+        keys = self._stored.get(table)
+        if keys is None:
+            assert self.db is not None
+            try:
+                keys = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
+            except sqlite3.Error:
+                return True  # ask row by row, as the lookups always did
+            self._stored[table] = keys
+        return key in keys
+
     def _valid_deps(self, key: str, root: Path) -> dict[str, str] | None:
         """The recorded dependencies of a known-valid file, if every one is unchanged."""
         assert self.db is not None
+        if not self._may_hold("files", key):
+            return None
         try:
             row = self.db.execute("SELECT deps FROM files WHERE key = ?", (key,)).fetchone()
             if row is None:
@@ -205,11 +222,13 @@ class CompatCache:
         known = self.known_chains.get(key)
         if known is not None:
             return known
-        if self.db is not None:
+        if self.db is not None and self._may_hold("chains", key):
             try:
                 row = self.db.execute("SELECT changes FROM chains WHERE key = ?", (key,)).fetchone()
                 if row is not None:
-                    return json.loads(row[0])  # type: ignore[no-any-return]
+                    cached: list[dict[str, Any]] = json.loads(row[0])
+                    self.known_chains[key] = cached
+                    return cached
             except (sqlite3.Error, ValueError):
                 pass
         from evtctl.compat import check_chain
@@ -232,6 +251,7 @@ class CompatCache:
         ]
         if self.db is not None:
             self.pending_chains.append((key, json.dumps(changes, default=str)))
+        self.known_chains[key] = changes
         return changes
 
     def adopt(

@@ -6,13 +6,18 @@ several cores: contracts are independent, and the workers send back small values
 handles, errors, the incompatible changes of each history, cache rows). This process
 writes the cache and the rules report in the same order as a serial run, with the same
 findings.
+
+While lint reads the manifests, :class:`Prefetch` keeps one core per worker busy with
+schemas and leaves one to lint's own process; once the manifests are read, lint's process
+takes its share of the contracts not yet sent instead of waiting for the workers.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -121,12 +126,22 @@ def _inputs(ctx: Context, versions: Sequence[tuple[Path, int, str]]) -> list[Any
 
 
 def loaded_versions(ctx: Context) -> Iterator[LoadedVersion]:
+    """Every contract version with its schema, in organisation order (built by the first
+    rule that asks, shared by the others)."""
+    known = ctx.memo.get("loaded-versions")
+    if known is not None:
+        yield from known
+        return
     prepare(ctx)
+    built: list[LoadedVersion] = []
     for service, topic in ctx.org.topics():
         for contract in topic.contracts:
             for version in contract.versions:
                 schema, error, missing = load_version(ctx, version)
-                yield LoadedVersion(service, topic, contract, version, schema, error, missing)
+                lv = LoadedVersion(service, topic, contract, version, schema, error, missing)
+                built.append(lv)
+                yield lv
+    ctx.memo["loaded-versions"] = built
     compat_cache(ctx).flush()  # what this pass learnt is kept even if a later rule fails
 
 
@@ -143,6 +158,12 @@ _FORKED: list[tuple[ProjectConfig, bool, list[Unit]]] = []
 SCHEMA_RULES = ("EVT502", "EVT503", "EVT504", "EVT505")
 # Contracts per batch of a prefetching pool: batches go out while manifests are still read.
 PREFETCH_BATCH = 40
+# Once the manifests are read: contracts per batch still sent to a worker, and per turn of
+# lint's own process. Small, so that every process runs out of work at about the same time.
+TAIL_BATCH = 10
+OWN_TURN = 4
+# Batches queued per worker, so that none waits for its next one.
+IN_FLIGHT = 2
 
 
 def jobs() -> int:
@@ -182,7 +203,7 @@ def prepare(ctx: Context) -> None:
     ctx.memo["prepared"] = True
     prefetch = ctx.memo.pop("prefetch", None)
     if isinstance(prefetch, Prefetch) and prefetch.started:
-        _adopt(ctx, prefetch.collect())
+        prefetch.finish(ctx)
         return
     workers = _workers()
     if workers < 2:
@@ -241,21 +262,26 @@ class Prefetch:
 
     Lint feeds it the services of each manifest file as they are built. Once they hold
     ``PARALLEL_MIN_VERSIONS`` schema versions (and there are two usable cores and ``fork``),
-    it forks its workers and sends them batches of contracts, in manifest order; the first
-    contract rule (:func:`prepare`) collects the results in that order. Manifest loading
-    (one core) and schema work (the others) then overlap instead of following each other.
-    Fed nothing, or too little, it does nothing and the rules run as without it.
+    it forks one worker per core but one (lint's process reads the manifests on that one:
+    more processes than cores would only slow every one of them down) and keeps each worker
+    ``IN_FLIGHT`` batches of contracts ahead, in manifest order. The first contract rule
+    (:func:`prepare`) calls :meth:`finish`: lint's process then works through the contracts
+    not yet sent, a few at a time, while it keeps the workers fed with small batches, and
+    adopts what the workers sent back. Manifest loading and schema work overlap, and no
+    process idles while another still has a queue. Fed nothing, or too little, it does
+    nothing and the rules run as without it.
     """
 
     def __init__(self, config: ProjectConfig, use_cache: bool) -> None:
         self.config = config
         self.use_cache = use_cache
-        self.workers = _workers()
+        self.workers = _workers()  # processes, lint's own included
         self.histories: bool | None = None
-        self.waiting: list[Unit] = []
+        self.waiting: deque[Unit] = deque()
         self.versions = 0
         self.pool: Any = None
-        self.futures: list[Any] = []
+        self.futures: list[Any] = []  # every batch sent, in order
+        self.busy: list[Any] = []  # the batches not done yet
 
     @property
     def started(self) -> bool:
@@ -276,8 +302,8 @@ class Prefetch:
                     self.versions += len(contract.versions)
         if self.pool is None and self.versions >= max(PARALLEL_MIN_VERSIONS, 1):
             self._start()
-        if self.pool is not None and len(self.waiting) >= PREFETCH_BATCH:
-            self._send()
+        elif self.pool is not None:
+            self._send(PREFETCH_BATCH, whole=True)
 
     def _start(self) -> None:
         import multiprocessing
@@ -285,33 +311,47 @@ class Prefetch:
 
         _import_engine()  # once here, not once per worker
         _FORKED.append((self.config, self.use_cache, []))
-        self.pool = ProcessPoolExecutor(max_workers=self.workers,
+        self.pool = ProcessPoolExecutor(max_workers=self.workers - 1,
                                         mp_context=multiprocessing.get_context("fork"))
         gc.freeze()  # as in _run_workers
         try:
-            self._send()  # the first submission forks every worker
+            self._send(PREFETCH_BATCH, whole=False)  # the first submission forks every worker
         finally:
             gc.unfreeze()
             _FORKED.clear()  # the workers have their copy
 
-    def _send(self) -> None:
-        if self.waiting:
-            self.futures.append(self.pool.submit(_work_units, self.waiting))
-            self.waiting = []
+    def _send(self, size: int, whole: bool) -> None:
+        """Top every worker up to ``IN_FLIGHT`` batches of ``size`` contracts (only full
+        batches when ``whole``: more contracts are on their way)."""
+        self.busy = [future for future in self.busy if not future.done()]
+        room = (self.workers - 1) * IN_FLIGHT - len(self.busy)
+        while room > 0 and self.waiting and (len(self.waiting) >= size or not whole):
+            batch = [self.waiting.popleft() for _ in range(min(size, len(self.waiting)))]
+            future = self.pool.submit(_work_units, batch)
+            self.futures.append(future)
+            self.busy.append(future)
+            room -= 1
 
-    def collect(self) -> list[Result]:
-        """Every batch's result, in the order the contracts were fed."""
+    def finish(self, ctx: Context) -> None:
+        """Work through the contracts not yet sent, alongside the workers; adopt their
+        results. Lint's process takes its turns from the end of the queue, the workers
+        their batches from the front."""
         try:
-            self._send()
-            return [future.result() for future in self.futures]
+            while self.waiting:
+                self._send(TAIL_BATCH, whole=False)
+                turn = [self.waiting.pop() for _ in range(min(OWN_TURN, len(self.waiting)))]
+                _work(ctx, turn)
+            results = [future.result() for future in self.futures]
         finally:
             self.close()
+        _adopt(ctx, results)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
             self.futures = []
+            self.busy = []
 
 
 def _import_engine() -> None:
@@ -335,28 +375,37 @@ def _work_span(batch: tuple[int, int]) -> Result:
 
 def _work_units(units: Sequence[Unit]) -> Result:
     """In a worker: load and compare ``units``; return what was learnt."""
-    from evtctl.compat_cache import _chain_key
-
     if not _WORKER_CTX:
         config, use_cache, _units = _FORKED[0]
         _WORKER_CTX.append(Context(org=Organisation(()), config=config, today=date.today(),
                                    use_cache=use_cache))
     ctx = _WORKER_CTX[0]
     cache = compat_cache(ctx)
-    versions: list[tuple[Any, Any]] = []
-    chains: dict[str, Any] = {}
-    for raw_versions, mode in units:
-        inputs = [(Path(path), number, schema) for path, number, schema in raw_versions]
-        for path, number, schema in inputs:
-            versions.append((("schema", path, number), _load(ctx, path, number, schema)))
-        if mode is None:
-            continue
-        loaded = _inputs(ctx, inputs)
-        if loaded is not None:
-            changes = cache.incompatible_changes(loaded, mode, ctx.config.policy)
-            chains[_chain_key(loaded, mode, ctx.config.policy)] = changes
+    versions = _work(ctx, units)
+    for key, _result in versions:
+        ctx.memo.pop(key, None)  # sent back: the loaded schemas need not stay in this process
+    chains = dict(cache.known_chains)
+    cache.known_chains.clear()
     # This worker never writes the cache file: its rows go to lint's process.
     file_rows, chain_rows = list(cache.pending_files), list(cache.pending_chains)
     cache.pending_files.clear()
     cache.pending_chains.clear()
     return versions, chains, file_rows, chain_rows
+
+
+def _work(ctx: Context, units: Iterable[Unit]) -> list[tuple[Any, Any]]:
+    """Load and compare ``units`` in this process: every version's (memo key, result); the
+    histories' changes are in the cache's ``known_chains``."""
+    cache = compat_cache(ctx)
+    versions: list[tuple[Any, Any]] = []
+    for raw_versions, mode in units:
+        inputs = [(Path(path), number, schema) for path, number, schema in raw_versions]
+        for path, number, schema in inputs:
+            key = ("schema", path, number)
+            versions.append((key, _load(ctx, path, number, schema)))
+        if mode is None:
+            continue
+        loaded = _inputs(ctx, inputs)
+        if loaded is not None:
+            cache.incompatible_changes(loaded, mode, ctx.config.policy)
+    return versions

@@ -197,3 +197,31 @@ def _cores() -> int:
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def test_lint_process_shares_the_schema_work_once_manifests_are_read(
+        org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefetch forks one worker per core but one; once the manifests are read, lint's
+    own process works through what was not sent yet, with the same findings."""
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "serial-cache"))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    serial = _findings(org, use_cache=True)
+    import os
+
+    here = os.getpid()
+    own: list[int] = []
+    real_work = contract_schemas._work
+
+    def work(ctx: Any, units: Any) -> Any:
+        units = list(units)
+        if os.getpid() == here:
+            own.append(len(units))
+        return real_work(ctx, units)
+
+    monkeypatch.setattr(contract_schemas, "_work", work)
+    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(contract_schemas, "PREFETCH_BATCH", 10_000)  # nothing sent early
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
+    assert _findings(org, use_cache=True) == serial
+    assert own and max(own) <= contract_schemas.OWN_TURN
