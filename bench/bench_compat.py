@@ -5,7 +5,11 @@ Reports comparisons per second for the diff (both schemas already parsed), for a
 both schemas, and jsonschema validating one event. Ratios make the figures portable between
 machines.
 
-    python bench/bench_compat.py [--schemas 200] [--seconds 2]
+    python bench/bench_compat.py [--schemas 200] [--seconds 2] [--org-services 100]
+
+The second table runs the engine on the contract histories of the synthetic organisation
+(`bench/gen_org.py`), as lint does: every contract's versions checked under FULL_TRANSITIVE
+(events) or BACKWARD_TRANSITIVE (commands), lenient, schemas already loaded.
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--schemas", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--org-services", type=int, default=100)
     args = parser.parse_args()
     rng = random.Random(7)
     olds = [make_schema(rng, rng.randint(5, 30)) for _ in range(args.schemas)]
@@ -158,6 +163,52 @@ def main() -> None:
     print(f"{'operation':45} {'per second':>12} {'vs json.loads':>14}")
     for name, value in figures.items():
         print(f"{name:45} {value:12,.0f} {value / parse:13.2f}x")
+    if args.org_services > 0:
+        organisation(args.org_services, args.seconds, parse)
+
+
+def organisation(services: int, seconds: float, parse_rate: float) -> None:
+    """Comparisons per second on the synthetic organisation's contract histories."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from evtctl.compat import check_chain
+    from evtctl.compat.schemafile import load_schema_file
+    from evtctl.manifest.loader import load_organisation
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen_org import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = generate(Path(tmp) / "org", services)
+        org = load_organisation([root]).org
+        histories = []
+        for _service, topic in org.topics():
+            mode = "BACKWARD_TRANSITIVE" if topic.name.endswith(".commands") else "FULL_TRANSITIVE"
+            for contract in topic.contracts:
+                versions = [load_schema_file(v.schema_path, v.version, root=root)
+                            for v in contract.versions]
+                histories.append((versions, mode))
+    # Directed comparisons one history needs: transitive pairs, both ways under FULL.
+    def comparisons(versions: list[Any], mode: str) -> int:
+        pairs = len(versions) * (len(versions) - 1) // 2
+        return pairs * (2 if mode.startswith("FULL") else 1)
+
+    total = sum(comparisons(v, m) for v, m in histories)
+    start = time.perf_counter()
+    rounds = 0
+    while time.perf_counter() - start < seconds or rounds == 0:
+        for versions, mode in histories:
+            check_chain(versions, mode, "lenient", examples=False)
+        rounds += 1
+    elapsed = time.perf_counter() - start
+    per_second = total * rounds / elapsed
+    print()
+    print(f"synthetic organisation: {services} services, {len(histories)} contract histories, "
+          f"{total} directed comparisons per pass")
+    print(f"{'comparisons per second (lint-style histories)':45} {per_second:12,.0f} "
+          f"{per_second / parse_rate:13.2f}x")
 
 
 if __name__ == "__main__":
