@@ -60,17 +60,22 @@ def compile_schema(root: dict[str, Any]) -> Check:
     """A function telling whether a document is valid against ``root``."""
     defs: dict[str, Check] = {}
 
+    building: set[str] = set()
+
     def ref(pointer: str) -> Check:
         if not pointer.startswith("#/$defs/") or "/" in pointer[len("#/$defs/"):]:
             raise Unsupported(f"$ref {pointer}")
         name = pointer[len("#/$defs/"):]
         if name not in root.get("$defs", {}):
             raise Unsupported(f"$ref {pointer}")
-        if name not in defs:
-            defs[name] = lambda v: defs[name](v)  # placeholder for recursion
-            defs[name] = build(root["$defs"][name])
-        target = defs
-        return lambda v: target[name](v)
+        if name in defs:
+            return defs[name]  # built: call it directly, no indirection per value
+        if name in building:  # recursive: look it up when called, once it is built
+            return lambda v: defs[name](v)
+        building.add(name)
+        defs[name] = build(root["$defs"][name])
+        building.discard(name)
+        return defs[name]
 
     def build(schema: Any) -> Check:
         if schema is True:
@@ -79,11 +84,11 @@ def compile_schema(root: dict[str, Any]) -> Check:
             return lambda v: False
         if not isinstance(schema, dict):
             raise Unsupported("schema is not an object")
-        checks: list[Check] = []
-        for key, value in schema.items():
-            if key in _ANNOTATIONS or key == "$defs":
-                continue
-            checks.append(keyword(key, value, schema))
+        keywords = {k: v for k, v in schema.items() if k not in _ANNOTATIONS and k != "$defs"}
+        fused = _fused(keywords, build)
+        if fused is not None:
+            return fused
+        checks = tuple(keyword(key, value, schema) for key, value in keywords.items())
         if len(checks) == 1:
             return checks[0]
         return lambda v: all(c(v) for c in checks)
@@ -92,13 +97,20 @@ def compile_schema(root: dict[str, Any]) -> Check:
         if key == "type":
             names = value if isinstance(value, list) else [value]
             tests = [_TYPES[n] for n in names]
+            if len(tests) == 1:
+                return tests[0]
             return lambda v: any(t(v) for t in tests)
         if key == "$ref":
             return ref(value)
         if key == "enum":
             options = list(value)
+            if options and all(isinstance(o, str) for o in options):
+                strings = frozenset(options)  # _json_equal on strings is plain equality
+                return lambda v: isinstance(v, str) and v in strings
             return lambda v: any(_json_equal(v, o) for o in options)
         if key == "const":
+            if isinstance(value, str):
+                return lambda v: isinstance(v, str) and v == value
             return lambda v: _json_equal(v, value)
         if key == "pattern":
             rx = re.compile(value)
@@ -145,6 +157,109 @@ def compile_schema(root: dict[str, Any]) -> Check:
         raise Unsupported(key)
 
     return build(root)
+
+
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required",
+                              "propertyNames"})
+_STRING_KEYWORDS = frozenset({"type", "pattern", "minLength", "maxLength"})
+_ARRAY_KEYWORDS = frozenset({"type", "items", "minItems", "maxItems"})
+_NUMBER_KEYWORDS = frozenset({"type", "minimum", "maximum"})
+
+
+def _fused(keywords: dict[str, Any], build: Callable[[Any], Check]) -> Check | None:
+    """One closure for the common shapes (an object, string, array or number schema with
+    a single ``type``), so a value costs one call instead of one per keyword. Same answer
+    as the keyword checks together; None when the schema has another shape."""
+    kind = keywords.get("type")
+    if not isinstance(kind, str):
+        return None
+    names = keywords.keys()
+    if kind == "object" and names <= _OBJECT_KEYWORDS:
+        return _object_check(keywords, build)
+    if kind == "string" and names <= _STRING_KEYWORDS:
+        return _string_check(keywords)
+    if kind == "array" and names <= _ARRAY_KEYWORDS:
+        return _array_check(keywords, build)
+    if kind in ("integer", "number") and names <= _NUMBER_KEYWORDS:
+        return _number_check(kind, keywords)
+    return None
+
+
+def _object_check(keywords: dict[str, Any], build: Callable[[Any], Check]) -> Check:
+    props: dict[str, Check] = {name: build(sub)
+                               for name, sub in keywords.get("properties", {}).items()}
+    required = tuple(keywords.get("required", ()))
+    additional = keywords.get("additionalProperties", True)
+    closed = additional is False
+    extra: Check | None = (None if additional is True or closed else build(additional))
+    name_check = build(keywords["propertyNames"]) if "propertyNames" in keywords else None
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return False
+        for n in required:
+            if n not in v:
+                return False
+        get = props.get
+        for k, x in v.items():
+            c = get(k)
+            if c is None:
+                if closed or (extra is not None and not extra(x)):
+                    return False
+            elif not c(x):
+                return False
+            if name_check is not None and not name_check(k):
+                return False
+        return True
+
+    return check
+
+
+def _string_check(keywords: dict[str, Any]) -> Check:
+    rx = re.compile(keywords["pattern"]) if "pattern" in keywords else None
+    low: int = keywords.get("minLength", 0)
+    high: int | None = keywords.get("maxLength")
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, str):
+            return False
+        if len(v) < low or (high is not None and len(v) > high):
+            return False
+        return rx is None or rx.search(v) is not None
+
+    return check
+
+
+def _array_check(keywords: dict[str, Any], build: Callable[[Any], Check]) -> Check:
+    item = build(keywords["items"]) if "items" in keywords else None
+    low: int = keywords.get("minItems", 0)
+    high: int | None = keywords.get("maxItems")
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, list):
+            return False
+        if len(v) < low or (high is not None and len(v) > high):
+            return False
+        if item is not None:
+            for x in v:
+                if not item(x):
+                    return False
+        return True
+
+    return check
+
+
+def _number_check(kind: str, keywords: dict[str, Any]) -> Check:
+    is_type = _TYPES[kind]
+    low = keywords.get("minimum")
+    high = keywords.get("maximum")
+
+    def check(v: Any) -> bool:
+        if not is_type(v):
+            return False
+        return (low is None or v >= low) and (high is None or v <= high)
+
+    return check
 
 
 def try_compile(root: dict[str, Any]) -> Check | None:

@@ -135,6 +135,13 @@ class _Everything(frozenset[str]):
 
 _EVERY_CHARACTER = _Everything()
 
+# Plain scalars that needed the resolver, and what they resolved to (str, int, float,
+# bool or None: immutable, so one value serves every occurrence). Bounded: short texts,
+# a few thousand of them (keys, small numbers, booleans repeat across manifests).
+_PLAIN_VALUES: dict[str, Any] = {}
+_PLAIN_TEXT_CHARS = 64
+_PLAIN_ENTRIES = 4096
+
 
 def _mark(event: Any) -> Pos:
     m = event.start_mark
@@ -148,6 +155,10 @@ class _Builder:
         self.loader = _Loader(text)
         self.resolver = yaml.resolver.Resolver()
         self.resolved_first = _resolved_first(self.resolver)
+        # Resolved plain scalars are remembered across files, unless a wildcard or path
+        # resolver makes the answer depend on more than the text.
+        self.plain: dict[str, Any] | None = (
+            None if self.resolved_first is _EVERY_CHARACTER else _PLAIN_VALUES)
         self.constructor = yaml.constructor.SafeConstructor()
 
     def documents(self) -> Iterator[YamlDocument | YamlProblem]:
@@ -179,39 +190,54 @@ class _Builder:
             loader.dispose()
 
     def _document(self, doc: YamlDocument) -> Any:
-        loader = self.loader
+        # The hot loop of manifest loading: one pass per parser event, so dispatch on the
+        # event's class by identity, and add plain scalars (most events) to their parent
+        # inline; anything unusual (bad keys, duplicates, merges, containers) goes to _add.
+        get_event = self.loader.get_event
+        resolved_first = self.resolved_first
+        plain = self.plain
         anchors: dict[str, Any] = {}
-        # Each frame: [container, pending_key, key_pos]; for lists pending_key is unused.
+        # Each frame: [container, pending_key, key_pos, anchor, is_list]; for lists
+        # pending_key is unused.
         stack: list[list[Any]] = []
-        root: Any = None
         total = 0
         while True:
-            event = loader.get_event()
-            pos = _mark(event)
-            if isinstance(event, yaml.ScalarEvent):
-                value: Any = self._scalar(event, pos, doc)
+            event = get_event()
+            cls = event.__class__
+            if cls is _MappingEnd or cls is _SequenceEnd:
+                container, _, _, anchor, _ = stack.pop()
+                if not stack:
+                    return container
+                self._add(stack[-1], container, container.size, container.pos, doc, event)
+                if anchor is not None:
+                    anchors[anchor] = container
+                continue  # its nodes were counted as they came
+            mark = event.start_mark
+            pos = (mark.line + 1, mark.column + 1)
+            if cls is _Scalar:
+                text: str = event.value
+                value: Any
+                if event.tag is not None:
+                    value = self._scalar(event, pos, doc)
+                elif not event.implicit[0] or (text and text[0] not in resolved_first):
+                    value = text  # quoted, or no implicit resolver starts with this character
+                elif plain is not None and text in plain:
+                    value = plain[text]  # resolved before: "name", "1", "true"...
+                else:
+                    value = self._scalar(event, pos, doc)
                 size = 1
                 anchor = event.anchor
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif cls is _MappingStart or cls is _SequenceStart:
                 self._check_tag(event, pos, doc)
-                container: LDict | LList = (
-                    LDict(pos) if isinstance(event, yaml.MappingStartEvent) else LList(pos))
+                is_list = cls is _SequenceStart
+                new: LDict | LList = LList(pos) if is_list else LDict(pos)
                 total += 1
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(YamlProblem(
                         "limit", f"nesting deeper than {MAX_DEPTH} levels", pos[0], pos[1]))
-                stack.append([container, _NO_KEY, None, event.anchor])
+                stack.append([new, _NO_KEY, None, event.anchor, is_list])
                 continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                container, _, _, anchor = stack.pop()
-                value, size, pos = container, container.size, container.pos
-                if not stack:
-                    return value
-                self._add(stack[-1], value, size, pos, doc, event)
-                if anchor is not None:
-                    anchors[anchor] = value
-                continue  # its nodes were counted as they came
-            elif isinstance(event, yaml.AliasEvent):
+            elif cls is _Alias:
                 if event.anchor not in anchors:
                     raise _Abort(YamlProblem(
                         "syntax", f"unknown alias *{event.anchor}", pos[0], pos[1]))
@@ -228,10 +254,28 @@ class _Builder:
             if anchor is not None:
                 anchors[anchor] = value
             if not stack:
-                root = value
-                # The document ends after its root node.
-                return root
-            self._add(stack[-1], value, size, pos, doc, event)
+                return value  # the document ends after its root node
+            frame = stack[-1]
+            if cls is _Scalar:
+                parent = frame[0]
+                if frame[4]:
+                    parent.size += 1
+                    parent.append(value)
+                    parent.item_pos.append(pos)
+                    continue
+                key = frame[1]
+                if key is _NO_KEY:
+                    parent.size += 1
+                    frame[1], frame[2] = text, pos
+                    continue
+                if key is not _BAD_KEY and key not in parent:
+                    parent.size += 1
+                    frame[1] = _NO_KEY
+                    parent[key] = value
+                    parent.key_pos[key] = frame[2]
+                    parent.value_pos[key] = pos
+                    continue
+            self._add(frame, value, size, pos, doc, event)
 
     def _add(self, frame: list[Any], value: Any, size: int, pos: Pos,
              doc: YamlDocument, event: Any) -> None:
@@ -295,13 +339,22 @@ class _Builder:
             if tag not in _ALLOWED_TAGS:
                 self._check_tag(event, pos, doc)
                 return text
-        elif event.implicit[0]:
-            if text and text[0] not in self.resolved_first:
-                return text  # no implicit resolver starts with this character: a string
-            resolve: Any = self.resolver.resolve  # PyYAML is untyped
-            tag = resolve(yaml.ScalarNode, text, (True, False))
-        else:
+            return self._typed(text, tag, pos, doc)
+        if not event.implicit[0]:
             return text
+        if text and text[0] not in self.resolved_first:
+            return text  # no implicit resolver starts with this character: a string
+        resolve: Any = self.resolver.resolve  # PyYAML is untyped
+        tag = resolve(yaml.ScalarNode, text, (True, False))
+        problems = len(doc.problems)
+        value = self._typed(text, tag, pos, doc)
+        plain = self.plain
+        if (plain is not None and len(doc.problems) == problems and value == value  # not NaN
+                and len(text) <= _PLAIN_TEXT_CHARS and len(plain) < _PLAIN_ENTRIES):
+            plain[text] = value  # the same plain text always gives the same value
+        return value
+
+    def _typed(self, text: str, tag: str, pos: Pos, doc: YamlDocument) -> Any:
         if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
             return text
         if tag == "tag:yaml.org,2002:null":
@@ -340,6 +393,13 @@ class _Abort(Exception):
 
 _NO_KEY = object()
 _BAD_KEY = object()
+
+_Scalar = yaml.ScalarEvent
+_Alias = yaml.AliasEvent
+_MappingStart = yaml.MappingStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceStart = yaml.SequenceStartEvent
+_SequenceEnd = yaml.SequenceEndEvent
 
 
 def parse_yaml(text: str) -> YamlFile:

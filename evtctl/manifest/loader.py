@@ -21,6 +21,7 @@ from evtctl.manifest.model import (
     ContractVersion,
     Deprecation,
     EventRef,
+    FieldLocations,
     Organisation,
     Produce,
     Service,
@@ -186,8 +187,8 @@ def _loc(file: Path, pos: tuple[int, int]) -> Location:
     return Location(file, pos[0], pos[1])
 
 
-def _field_locs(file: Path, node: LDict) -> dict[str, Location]:
-    return {k: _loc(file, p) for k, p in node.value_pos.items()}
+def _field_locs(file: Path, node: LDict) -> FieldLocations:
+    return FieldLocations(file, node.value_pos)  # the parsed map is not changed afterwards
 
 
 def _str(node: LDict, key: str) -> str | None:
@@ -214,10 +215,11 @@ def _build_service(file: Path, data: LDict, index: int) -> Service | None:
     company, namespace, name = _str(meta, "company"), _str(meta, "namespace"), _str(meta, "name")
     if company is None or namespace is None or name is None:
         return None
-    locs = _field_locs(file, meta)
+    pos = dict(meta.value_pos)
     for key in ("topics", "consumes", "produces"):
         if key in data.value_pos:
-            locs[key] = _loc(file, data.value_pos[key])
+            pos[key] = data.value_pos[key]
+    locs = FieldLocations(file, pos)
     return Service(
         loc=_loc(file, meta.value_pos.get("name", data.pos)),
         field_locs=locs,

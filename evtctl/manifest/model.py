@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from evtctl.findings import Location
 from evtctl.naming import TopicKind, TopicName, parse_topic_name
@@ -26,6 +27,44 @@ __all__ = [
     "Service",
     "Topic",
 ]
+
+
+_T = TypeVar("_T")
+
+
+class FieldLocations(Mapping[str, Location]):
+    """Where each key's value is written, as :class:`Location` values made on demand.
+
+    Holds the file and the parser's (line, column) pairs; most fields are never pointed
+    at, so building every Location up front was wasted work while loading."""
+
+    __slots__ = ("_file", "_pos")
+
+    def __init__(self, file: Path, pos: Mapping[str, tuple[int, int]]) -> None:
+        self._file = file
+        self._pos = pos
+
+    def __getitem__(self, name: str) -> Location:
+        line, column = self._pos[name]
+        return Location(self._file, line, column)
+
+    @overload
+    def get(self, name: str, /) -> Location | None: ...
+    @overload
+    def get(self, name: str, /, default: Location | _T) -> Location | _T: ...
+
+    def get(self, name: str, /, default: Any = None) -> Any:
+        pos = self._pos.get(name)
+        return default if pos is None else Location(self._file, pos[0], pos[1])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pos)
+
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,3 +95,38 @@ def test_the_valid_example_is_valid_and_typos_are_not() -> None:
 def test_unknown_keywords_are_refused(schema: dict[str, Any]) -> None:
     with pytest.raises(Unsupported):
         compile_schema(schema)
+
+
+# Schemas of the shapes compiled into one closure each (an object, string, array or number
+# schema with one ``type``), with and without the keywords they may carry.
+_patterns = st.sampled_from(["^a", "b$", "[0-9]", "^[A-Za-z_][A-Za-z0-9_.-]*$"])
+_bounds = st.integers(-2, 3) | st.floats(-2, 3, allow_nan=False)
+_strings = st.fixed_dictionaries({"type": st.just("string")}, optional={
+    "pattern": _patterns, "minLength": st.integers(0, 3), "maxLength": st.integers(0, 3)})
+_numbers = st.fixed_dictionaries({"type": st.sampled_from(["integer", "number"])}, optional={
+    "minimum": _bounds, "maximum": _bounds})
+_leaves = st.booleans() | _strings | _numbers | st.just({"enum": ["x", "FULL"]})
+_arrays = st.fixed_dictionaries({"type": st.just("array")}, optional={
+    "items": _leaves, "minItems": st.integers(0, 2), "maxItems": st.integers(0, 3)})
+_objects = st.fixed_dictionaries({"type": st.just("object")}, optional={
+    "properties": st.dictionaries(keys, _leaves | _arrays, max_size=4),
+    "required": st.lists(keys, max_size=2, unique=True),
+    "additionalProperties": st.booleans() | _leaves,
+    "propertyNames": st.fixed_dictionaries({"pattern": _patterns}),
+    "description": st.just("annotations are ignored")})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_objects | _arrays | _leaves, documents)
+def test_fused_shapes_agree_with_jsonschema(schema: Any, doc: Any) -> None:
+    assert compile_schema(schema)(doc) == Draft202012Validator(schema).is_valid(doc)
+
+
+def test_recursive_refs_are_followed() -> None:
+    schema = {"$ref": "#/$defs/node", "$defs": {"node": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"name": {"type": "string"}, "child": {"$ref": "#/$defs/node"}}}}}
+    check = compile_schema(schema)
+    assert check({"name": "a", "child": {"child": {"name": "c"}}})
+    assert not check({"name": "a", "child": {"child": {"name": 3}}})
+    assert not check({"child": {"other": 1}})

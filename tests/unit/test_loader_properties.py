@@ -173,3 +173,55 @@ def test_resolver_is_skipped_for_ordinary_words() -> None:
     first = yamlsource._resolved_first(yaml.resolver.Resolver())
     assert "e" not in first and "s" not in first  # "events", "service": no resolver runs
     assert {"t", "n", "0", "-", "~"} <= first  # true, null, numbers, null
+
+
+@SETTINGS
+@given(st.lists(plain_scalars | st.sampled_from(["1" * 41, "-.5e3", "~", "NO", "0o17"]),
+                min_size=1, max_size=5))
+def test_remembered_plain_scalars_give_the_same_values_and_problems(words: list[str]) -> None:
+    # Resolved plain scalars are remembered across files: a repeat (in this document or
+    # a later one) must give the same value, type and problems as the first time, and as
+    # running the resolver every time.
+    from unittest import mock
+
+    from evtctl import yamlsource
+
+    text = "".join(f"k{i}: {w}\n" for i, w in enumerate(words + words))
+    with mock.patch.dict(yamlsource._PLAIN_VALUES, clear=True):
+        cold = parse_yaml(text)
+        warm = parse_yaml(text)
+    with mock.patch.object(yamlsource, "_resolved_first", lambda _r: yamlsource._EVERY_CHARACTER):
+        slow = parse_yaml(text)
+    for other in (warm, slow):
+        assert cold.problems == other.problems
+        assert len(cold.documents) == len(other.documents)
+        for c, o in zip(cold.documents, other.documents, strict=True):
+            assert c.problems == o.problems
+            assert repr(c.data) == repr(o.data)  # repr: NaN never equals itself
+            if isinstance(c.data, dict):
+                assert [type(v) for v in c.data.values()] == [type(v) for v in o.data.values()]
+
+
+@SETTINGS
+@given(manifests())
+def test_field_locations_match_the_source_map(tmp_path: Path, doc: dict[str, Any]) -> None:
+    # field_locs makes its Locations on demand; they must be where the parser saw each value.
+    from evtctl.findings import Location
+
+    result = _load(tmp_path, yaml.safe_dump(doc, sort_keys=False).encode())
+    file = tmp_path / "m.yaml"
+    data = parse_yaml(file.read_text()).documents[0].data
+    for service in result.org.services:
+        meta = data["metadata"]
+        expected = {k: Location(file, *p) for k, p in meta.value_pos.items()}
+        expected.update({k: Location(file, *data.value_pos[k])
+                         for k in ("topics", "consumes", "produces") if k in data})
+        assert dict(service.field_locs) == expected
+        assert service.field_locs == expected and len(service.field_locs) == len(expected)
+        assert service.at("missing") == service.loc
+        for topic, node in zip(service.topics, data.get("topics", []), strict=True):
+            assert dict(topic.field_locs) == {
+                k: Location(file, *p) for k, p in node.value_pos.items()}
+            for key in node:
+                assert topic.at(key) == Location(file, *locate(data, (
+                    "topics", data["topics"].index(node), key)) or (0, 0))
