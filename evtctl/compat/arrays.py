@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evtctl.compat.content_model import is_open, remainder_schema
+from evtctl.compat.content_model import against_remainder, is_open, remainder_schema
 from evtctl.compat.diff import Diff, _bound
 from evtctl.compat.model import Node
 from evtctl.compat.objects import _unevaluated
@@ -47,10 +47,7 @@ def _removed(c: Comparer, old: Node, u: Node, path: tuple[str, ...], out: list[D
         return
     cover = remainder_schema(u)
     if cover is not None:
-        sub = [(k, path + p) for k, p in c.compare(old, cover)]
-        out.extend(sub)
-        covered = "IS" if c.ok(sub) else "NOT"
-        out.append((f"ITEM_REMOVED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+        against_remainder(c, old, cover, "ITEM_REMOVED", path, out)
     elif old.kind == "false":
         out.append(("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path))
     else:
@@ -71,10 +68,7 @@ def _added(c: Comparer, o: Node, new: Node, path: tuple[str, ...], out: list[Dif
         return
     cover = remainder_schema(o)
     if cover is not None:
-        sub = [(k, path + p) for k, p in c.compare(cover, new)]
-        out.extend(sub)
-        covered = "IS" if c.ok(sub) else "NOT"
-        out.append((f"ITEM_ADDED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+        against_remainder(c, cover, new, "ITEM_ADDED", path, out)
     else:
         out.append(("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", path))
 

@@ -8,7 +8,12 @@ additional or unevaluated members), *closed* when nothing else is allowed, and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evtctl.compat.model import Node
+
+if TYPE_CHECKING:
+    from evtctl.compat.diff import Comparer, Diff
 
 
 def is_open(node: Node) -> bool:
@@ -26,3 +31,14 @@ def remainder_schema(node: Node) -> Node | None:
     if node.permits_additional and un is not None and un.kind not in ("false", "empty", "true"):
         return un
     return None
+
+
+def against_remainder(c: Comparer, writer: Node, reader: Node, change: str,
+                      path: tuple[str, ...], out: list[Diff]) -> None:
+    """A member added to or removed from a partially open model: compare it with the
+    remainder schema on the other side, then say whether that schema covers it
+    (``<change>_IS_COVERED_...`` or ``<change>_NOT_COVERED_...``)."""
+    nested = [(k, path + p) for k, p in c.compare(writer, reader)]
+    out.extend(nested)
+    covered = "IS" if c.ok(nested) else "NOT"
+    out.append((f"{change}_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))

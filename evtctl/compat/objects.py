@@ -72,10 +72,7 @@ def _removed(
         return
     cover = partial_schema(u, name)
     if cover is not None:
-        sub = [(k, path + p) for k, p in c.compare(old, cover)]
-        out.extend(sub)
-        covered = "IS" if c.ok(sub) else "NOT"
-        out.append((f"PROPERTY_REMOVED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+        content_model.against_remainder(c, old, cover, "PROPERTY_REMOVED", path, out)
     elif old.kind == "false":
         out.append(("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", path))
     else:
@@ -101,10 +98,7 @@ def _added(
         return
     cover = partial_schema(o, name)
     if cover is not None:
-        sub = [(k, path + p) for k, p in c.compare(cover, new)]
-        out.extend(sub)
-        covered = "IS" if c.ok(sub) else "NOT"
-        out.append((f"PROPERTY_ADDED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path))
+        content_model.against_remainder(c, cover, new, "PROPERTY_ADDED", path, out)
     if required:
         kind = (
             "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL"
