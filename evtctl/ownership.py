@@ -39,13 +39,6 @@ def command_recipients(org: Organisation) -> dict[str, set[str]]:
     return out
 
 
-def may_reply(org: Organisation, replier: Service, reply_owner: Service,
-              recipients: dict[str, set[str]] | None = None) -> bool:
-    """A service may write a private.reply topic when its owner sends it commands."""
-    recipients = command_recipients(org) if recipients is None else recipients
-    return replier.id in recipients.get(reply_owner.id, set())
-
-
 def links(org: Organisation) -> Iterator[tuple[Service, Consume | Produce, str]]:
     """Every subscription and every send: (service, the entry, "consumes"/"produces")."""
     for service in org.services:
