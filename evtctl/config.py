@@ -83,12 +83,17 @@ class ProjectConfig:
         return self.default_modes.get(kind or "private", "NONE")
 
 
-def find_config(search_from: Sequence[Path]) -> Path | None:
-    """The nearest evtctl.yaml in a folder of the paths or above them."""
-    starts = [p.resolve() for p in search_from] or [Path.cwd().resolve()]
+def find_config(search_from: Sequence[Path], *, within: Path | None = None) -> Path | None:
+    """The nearest evtctl.yaml in a folder of the paths or above them; with ``within``,
+    never above that folder (a tree extracted from git must not pick up the host's)."""
+    top = within.resolve() if within is not None else None
+    default = top if top is not None else Path.cwd().resolve()
+    starts = [p.resolve() for p in search_from] or [default]
     for start in starts:
         folder = start if start.is_dir() else start.parent
         for candidate_dir in (folder, *folder.parents):
+            if top is not None and candidate_dir != top and top not in candidate_dir.parents:
+                break
             for name in CONFIG_NAMES:
                 candidate = candidate_dir / name
                 if candidate.is_file():

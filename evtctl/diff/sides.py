@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from evtctl.compat.realpaths import RealPaths
-from evtctl.config import CONFIG_NAMES, ConfigError, ProjectConfig, load_config, parse_config
+from evtctl.config import ConfigError, ProjectConfig, find_config, load_config, parse_config
 from evtctl.findings import Location
 from evtctl.manifest.loader import (
     STRUCTURE,
@@ -115,20 +115,6 @@ class Side:
         return uri
 
 
-def find_config_within(paths: Sequence[Path], root: Path) -> Path | None:
-    """The nearest evtctl.yaml at or above the paths, never above ``root``."""
-    top = root.resolve()
-    for start in [p.resolve() for p in paths] or [top]:
-        folder = start if start.is_dir() else start.parent
-        for candidate_dir in (folder, *folder.parents):
-            if not RealPaths().contains(top, candidate_dir):
-                break
-            for name in CONFIG_NAMES:
-                if (candidate_dir / name).is_file():
-                    return candidate_dir / name
-    return None
-
-
 def read_config(explicit: Path | None, paths: Sequence[Path], label: str,
                 bounded_by: Path | None) -> ProjectConfig:
     """The side's project config; ``bounded_by`` keeps the search inside a tree."""
@@ -137,7 +123,7 @@ def read_config(explicit: Path | None, paths: Sequence[Path], label: str,
             return parse_config(explicit)
         if bounded_by is None:
             return load_config(None, list(paths))
-        found = find_config_within(paths, bounded_by)
+        found = find_config(paths, within=bounded_by)
         if found is None:
             return ProjectConfig(None, bounded_by.resolve())
         return parse_config(found)
