@@ -82,32 +82,24 @@ def _removed(
 def _added(
     c: Comparer, o: Node, new: Node, u: Node, name: str, path: tuple[str, ...], out: list[Diff]
 ) -> None:
-    required = name in u.required
     if is_open(o):
         if new.kind in ("empty", "true"):
             out.append(("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", path))
-        elif required:
-            kind = (
-                "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL"
-                if new.has_default
-                else "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
-            )
-            out.append((kind, path))
         else:
-            out.append(("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", path))
+            out.append((_added_kind(name in u.required, new, "OPEN"), path))
         return
     cover = partial_schema(o, name)
     if cover is not None:
         content_model.against_remainder(c, cover, new, "PROPERTY_ADDED", path, out)
-    if required:
-        kind = (
-            "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL"
-            if new.has_default
-            else "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
-        )
-        out.append((kind, path))
-    else:
-        out.append(("OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path))
+    out.append((_added_kind(name in u.required, new, "UNOPEN"), path))
+
+
+def _added_kind(required: bool, new: Node, model: str) -> str:
+    """REQUIRED_PROPERTY[_WITH_DEFAULT]_ADDED_TO_… or OPTIONAL_PROPERTY_ADDED_TO_…"""
+    if not required:
+        return f"OPTIONAL_PROPERTY_ADDED_TO_{model}_CONTENT_MODEL"
+    default = "_WITH_DEFAULT" if new.has_default else ""
+    return f"REQUIRED_PROPERTY{default}_ADDED_TO_{model}_CONTENT_MODEL"
 
 
 def _dependencies(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
