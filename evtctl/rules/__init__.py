@@ -37,9 +37,16 @@ def all_rules() -> tuple[RuleSpec, ...]:
     return tuple(sorted(specs, key=lambda s: s.id))
 
 
+@cache
+def _index() -> dict[str, RuleSpec]:
+    index: dict[str, RuleSpec] = {}
+    for spec in all_rules():
+        for key in (*spec.aliases, spec.name, spec.id):
+            index[key] = spec
+    return index
+
+
 def find_rule(key: str) -> RuleSpec | None:
     """A rule by id, name or alias (ids are case-insensitive)."""
-    for spec in all_rules():
-        if key.upper() == spec.id or key == spec.name or key in spec.aliases:
-            return spec
-    return None
+    index = _index()
+    return index.get(key.upper()) or index.get(key)
