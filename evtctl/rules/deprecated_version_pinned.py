@@ -14,32 +14,16 @@ Passing::
 """
 
 from collections.abc import Iterator
-from datetime import date
 
 from evtctl.findings import Problem, Related
-from evtctl.manifest.model import ContractVersion
 from evtctl.rules.base import Context
-from evtctl.rules.pinned_versions import pinned
+from evtctl.rules.pinned_versions import is_retired, pinned
 
 ID = "EVT404"
 NAME = "deprecated-version-pinned"
 SUMMARY = "Pinning a deprecated contract version is a warning."
 CATEGORY = "references"
 SEVERITY = "warning"
-
-
-def sunset_of(version: ContractVersion) -> date | None:
-    if version.deprecated is None or version.deprecated.sunset is None:
-        return None
-    try:
-        return date.fromisoformat(version.deprecated.sunset)
-    except ValueError:
-        return None
-
-
-def is_retired(version: ContractVersion, today: date) -> bool:
-    sunset = sunset_of(version)
-    return sunset is not None and sunset < today
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -1,6 +1,7 @@
 """Shared lookup for the rules about pinned versions (``Name@N``)."""
 
 from collections.abc import Iterator
+from datetime import date
 
 from evtctl.manifest.model import Consume, ContractVersion, EventRef, Produce, Service, Topic
 from evtctl.ownership import links
@@ -20,3 +21,17 @@ def pinned(ctx: Context) -> Iterator[
             if ref.version is None or contract is None:
                 continue
             yield service, entry, verb, topic, ref, contract.version(ref.version)
+
+
+def sunset_of(version: ContractVersion) -> date | None:
+    if version.deprecated is None or version.deprecated.sunset is None:
+        return None
+    try:
+        return date.fromisoformat(version.deprecated.sunset)
+    except ValueError:
+        return None
+
+
+def is_retired(version: ContractVersion, today: date) -> bool:
+    sunset = sunset_of(version)
+    return sunset is not None and sunset < today

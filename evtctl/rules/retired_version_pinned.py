@@ -20,8 +20,7 @@ from collections.abc import Iterator
 
 from evtctl.findings import Problem, Related
 from evtctl.rules.base import Context
-from evtctl.rules.deprecated_version_pinned import is_retired
-from evtctl.rules.pinned_versions import pinned
+from evtctl.rules.pinned_versions import is_retired, pinned
 
 ID = "EVT405"
 NAME = "retired-version-pinned"
