@@ -6,7 +6,6 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -60,9 +59,3 @@ def rule_from_module(module: ModuleType) -> RuleSpec:
         aliases=tuple(getattr(module, "ALIASES", ())),
     )
 
-
-def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
