@@ -121,9 +121,3 @@ def run(request: LintRequest) -> int:
         sys.stderr.write(f"evtctl: {baselined} finding{'s' if baselined != 1 else ''} "
                          f"recorded in baseline {request.baseline} not shown\n")
     return exit_code(result, "warning" if request.fail_on == "warning" else "error")
-
-
-def run_lint(paths: list[Path], format: str, config_path: Path | None, no_cache: bool,
-             today: str | None) -> int:
-    """The former entry point, kept for callers and tests that use it."""
-    return run(LintRequest(tuple(paths), format, config_path, no_cache, today))

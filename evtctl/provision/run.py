@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -163,6 +163,3 @@ def _show(ui: Ui, request: ProvisionRequest, the_plan: Plan, *, applied: bool,
     else:
         ui.show(render_text(the_plan, applied=applied, environment=environment))
 
-
-def no_progress(total: int) -> AbstractContextManager[Progress | None]:
-    return nullcontext(None)
