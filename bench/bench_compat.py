@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from evtctl.compat import SchemaVersion, check_versions
-from evtctl.compat.engine import compare_nodes, load_nodes
+from evtctl.compat.jsonschema import SchemaVersion, check_versions
+from evtctl.compat.jsonschema.engine import compare_nodes, load_nodes
 
 
 def make_schema(rng: random.Random, fields: int) -> dict[str, Any]:
@@ -115,8 +115,8 @@ def main() -> None:
         "tags": ["a"],
     }
 
-    from evtctl.compat import model
-    from evtctl.compat.metacheck import surely_valid
+    from evtctl.compat.jsonschema import model
+    from evtctl.compat.jsonschema.metacheck import surely_valid
 
     modern = [{**o, "$schema": "https://json-schema.org/draft/2020-12/schema"} for o in olds]
     conforms = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms
@@ -173,8 +173,8 @@ def organisation(services: int, seconds: float, parse_rate: float) -> None:
     import tempfile
     from pathlib import Path
 
-    from evtctl.compat import check_chain
-    from evtctl.compat.schemafile import load_schema_file
+    from evtctl.compat.jsonschema import check_chain
+    from evtctl.compat.jsonschema.schemafile import load_schema_file
     from evtctl.manifest.loader import load_organisation
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))

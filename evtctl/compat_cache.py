@@ -99,7 +99,7 @@ class SchemaHandle:
     def schema(self) -> Any:
         """The compat ``SchemaVersion`` (loaded now if the cache answered without it)."""
         if self._loaded is None:
-            from evtctl.compat.schemafile import load_schema_file
+            from evtctl.compat.jsonschema.schemafile import load_schema_file
 
             path, root, allow_remote = self.source
             self._loaded = load_schema_file(path, self.number, root=root, allow_remote=allow_remote)
@@ -161,7 +161,7 @@ class CompatCache:
                 deps = self._valid_deps(key, root)
                 if deps is not None:
                     return SchemaHandle(version, _digest(key, deps), resolved.as_uri(), source)
-        from evtctl.compat.schemafile import load_tracked
+        from evtctl.compat.jsonschema.schemafile import load_tracked
 
         digests: dict[str, str] = {}
         # The bytes just hashed are the bytes loaded: read (and hashed) once.
@@ -231,7 +231,7 @@ class CompatCache:
                     return cached
             except (sqlite3.Error, ValueError):
                 pass
-        from evtctl.compat import check_chain
+        from evtctl.compat.jsonschema import check_chain
 
         loaded = [v.schema() if isinstance(v, SchemaHandle) else v for v in versions]
         result = check_chain(loaded, mode, policy)

@@ -1,19 +1,18 @@
-"""JSON Schema compatibility with Confluent Schema Registry's semantics.
+"""Contract compatibility, the same for every contract format.
 
-Public surface (kept cheap to import: jsonschema and yaml load lazily where needed):
+What is format-neutral lives here: the modes (Confluent Schema Registry's names and
+meaning), the typed result of a check (:class:`Change`, :class:`CompatResult`), and the
+pairs of versions a mode compares (:mod:`evtctl.compat.modes`). Each format — JSON Schema
+in :mod:`evtctl.compat.jsonschema`, Avro, Protobuf — lives in its own package behind the
+:class:`~evtctl.compat.formats.ContractFormat` protocol; nothing outside a format's package
+imports its libraries.
 
-* :class:`SchemaVersion`, :class:`Change`, :class:`CompatResult`
-* :func:`diff_schemas` — Confluent's ``SchemaDiff.compare``: a list of (change kind, path)
-* :func:`check_versions` — the candidate (last version) against its predecessor(s) under a mode
-* :func:`check_chain` — every version against its predecessor(s), for linting a whole history
-* :func:`load_schema_file` — read a schema file (JSON or YAML) with its local ``$ref`` documents
+Kept cheap to import: no format is loaded until it is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Mode = Literal[
@@ -25,16 +24,6 @@ MODES: tuple[str, ...] = (
     "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
     "FULL", "FULL_TRANSITIVE", "NONE",
 )
-
-
-@dataclass(frozen=True)
-class SchemaVersion:
-    """One version of a contract's schema, with the local documents its ``$ref``s reach."""
-
-    version: int
-    schema: Any
-    base_uri: str = ""
-    documents: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,47 +51,4 @@ class CompatResult:
     changes: tuple[Change, ...]
 
 
-def diff_schemas(
-    original: SchemaVersion | Any, update: SchemaVersion | Any, policy: str = "strict"
-) -> list[tuple[str, str]]:
-    """Confluent's ``SchemaDiff.compare(original, update)``: every (change kind, JSON path)."""
-    from evtctl.compat.engine import raw_diff
-
-    return raw_diff(_as_version(original, 1), _as_version(update, 2), policy)
-
-
-def check_versions(
-    versions: Sequence[SchemaVersion], mode: str, policy: str = "lenient", *, examples: bool = True
-) -> CompatResult:
-    """Check the last version against the previous one (all earlier ones if transitive)."""
-    from evtctl.compat.modes import check
-
-    return check(versions, mode, policy, examples=examples, chain=False)
-
-
-def check_chain(
-    versions: Sequence[SchemaVersion], mode: str, policy: str = "lenient", *, examples: bool = True
-) -> CompatResult:
-    """Check every version after the first against its predecessor(s) under ``mode``."""
-    from evtctl.compat.modes import check
-
-    return check(versions, mode, policy, examples=examples, chain=True)
-
-
-def load_schema_file(
-    path: Path, version: int = 1, root: Path | None = None, allow_remote: bool = False
-) -> SchemaVersion:
-    """Read a JSON or YAML schema file; see :mod:`evtctl.compat.schemafile`."""
-    from evtctl.compat.schemafile import load_schema_file as _load
-
-    return _load(path, version, root=root, allow_remote=allow_remote)
-
-
-def _as_version(value: SchemaVersion | Any, number: int) -> SchemaVersion:
-    return value if isinstance(value, SchemaVersion) else SchemaVersion(number, value)
-
-
-__all__ = [
-    "MODES", "Change", "CompatResult", "Mode", "Policy", "SchemaVersion",
-    "check_chain", "check_versions", "diff_schemas", "load_schema_file",
-]
+__all__ = ["MODES", "Change", "CompatResult", "Mode", "Policy"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from evtctl.compat.wording import describe
+from evtctl.compat.jsonschema.wording import describe
 
 if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult

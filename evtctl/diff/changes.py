@@ -37,7 +37,7 @@ from evtctl.manifest.model import (
 
 if TYPE_CHECKING:
     from evtctl.compat import Change as CompatChange
-    from evtctl.compat import SchemaVersion
+    from evtctl.compat.jsonschema import SchemaVersion
 
 
 class Kind(StrEnum):
@@ -454,7 +454,7 @@ def _run_checks(versions: list[SchemaVersion], modes: list[tuple[str, str, str]]
 
 def _check(versions: list[SchemaVersion], mode: str, policy: str, side: str) -> SchemaCheck:
     from evtctl.compat import Change as CompatChange
-    from evtctl.compat import check_versions, diff_schemas
+    from evtctl.compat.jsonschema import check_versions, diff_schemas
 
     if mode == "NONE":
         # NONE allows everything; the engine's raw diff still says what changed.

@@ -31,7 +31,7 @@ from evtctl.manifest.loader import (
 from evtctl.manifest.model import ContractVersion, Organisation
 
 if TYPE_CHECKING:
-    from evtctl.compat import SchemaVersion
+    from evtctl.compat.jsonschema import SchemaVersion
 
 # Loading problems after which a file's services are missing from the model.
 _FATAL_RULES = frozenset({YAML_INVALID, YAML_TAG})
@@ -90,7 +90,7 @@ class Side:
             return f"schema {version.schema!r} is outside the tree"
         if not path.is_file():
             return f"schema file {shown} does not exist"
-        from evtctl.compat.schemafile import SchemaFileError, load_schema_file
+        from evtctl.compat.jsonschema.schemafile import SchemaFileError, load_schema_file
 
         try:
             return load_schema_file(path, version.version, root=self.root.resolve(),

@@ -73,7 +73,7 @@ def _load(ctx: Context, path: Path, number: int,
         result = (None, f"schema file {schema!r} does not exist "
                   f"(looked for {path.as_posix()})", True)
     else:
-        from evtctl.compat.schemafile import SchemaFileError
+        from evtctl.compat.jsonschema.schemafile import SchemaFileError
 
         try:
             loaded = compat_cache(ctx).load_schema(path, number, root,
@@ -357,11 +357,11 @@ class Prefetch:
 def _import_engine() -> None:
     import jsonschema.validators  # noqa: F401 - what loading a schema file uses
 
-    import evtctl.compat.diff
-    import evtctl.compat.examples
-    import evtctl.compat.metacheck
-    import evtctl.compat.modes
-    import evtctl.compat.schemafile
+    import evtctl.compat.jsonschema.checker
+    import evtctl.compat.jsonschema.diff
+    import evtctl.compat.jsonschema.examples
+    import evtctl.compat.jsonschema.metacheck
+    import evtctl.compat.jsonschema.schemafile
     import evtctl.compat_cache  # noqa: F401
 
 

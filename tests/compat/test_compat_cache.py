@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import evtctl.compat.modes
-import evtctl.compat.schemafile
+import evtctl.compat.jsonschema.checker
+import evtctl.compat.jsonschema.schemafile
 from evtctl.config import load_config
 from evtctl.lint import LintOptions, lint_paths
 
@@ -36,7 +36,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _forbid(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real_load, real_check = evtctl.compat.schemafile.load_tracked, evtctl.compat.modes.check
+    real_load = evtctl.compat.jsonschema.schemafile.load_tracked
+    real_check = evtctl.compat.jsonschema.checker.check
 
     def load(*args: Any, **kwargs: Any) -> Any:
         calls.append(f"load {Path(args[0]).name}")
@@ -46,8 +47,8 @@ def _forbid(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append("check")
         return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(evtctl.compat.schemafile, "load_tracked", load)
-    monkeypatch.setattr(evtctl.compat.modes, "check", check)
+    monkeypatch.setattr(evtctl.compat.jsonschema.schemafile, "load_tracked", load)
+    monkeypatch.setattr(evtctl.compat.jsonschema.checker, "check", check)
     return calls
 
 

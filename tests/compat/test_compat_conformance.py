@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from compat_vectors import CASE_FILES, read_cases, require_vectors, vectors_dir
 
-from evtctl.compat import diff_schemas
-from evtctl.compat.kinds import allowed_changes
+from evtctl.compat.jsonschema import diff_schemas
+from evtctl.compat.jsonschema.kinds import allowed_changes
 
 
 def _ids() -> list[tuple[str, int]]:

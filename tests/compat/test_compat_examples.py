@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evtctl.compat import SchemaVersion, check_versions, diff_schemas
+from evtctl.compat.jsonschema import SchemaVersion, check_versions, diff_schemas
 
 PAIRS = [
     ({"type": "string", "maxLength": 9}, {"type": "string", "maxLength": 3}),

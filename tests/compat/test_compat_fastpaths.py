@@ -1,6 +1,6 @@
 """The fast paths of schema loading give the answers of the slow paths they skip.
 
-* URI questions (:mod:`evtctl.compat.uris`) against ``urldefrag(urljoin(...))``;
+* URI questions (:mod:`evtctl.compat.jsonschema.uris`) against ``urldefrag(urljoin(...))``;
 * the JSON reader's duplicate-key detection (one C parse, key tokens counted) against a
   parse that calls a hook for every object;
 * the one walk for depth, ``$ref``s and key count against separate reference walks;
@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evtctl.compat import schemafile
-from evtctl.compat.model import _shared_key
-from evtctl.compat.schemafile import SchemaFileError
-from evtctl.compat.uris import document, plain_file_uri, split_ref
+from evtctl.compat.jsonschema import schemafile
+from evtctl.compat.jsonschema.model import _shared_key
+from evtctl.compat.jsonschema.schemafile import SchemaFileError
+from evtctl.compat.jsonschema.uris import document, plain_file_uri, split_ref
 
 # -- URIs --------------------------------------------------------------------------------------
 

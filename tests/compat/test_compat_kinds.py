@@ -11,8 +11,13 @@ from typing import Any
 import pytest
 from compat_vectors import CASE_FILES, read_cases, require_vectors
 
-from evtctl.compat import diff_schemas
-from evtctl.compat.kinds import EMITTED_KINDS, LENIENT_ALLOWED, STRICT_ALLOWED, allowed_changes
+from evtctl.compat.jsonschema import diff_schemas
+from evtctl.compat.jsonschema.kinds import (
+    EMITTED_KINDS,
+    LENIENT_ALLOWED,
+    STRICT_ALLOWED,
+    allowed_changes,
+)
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "cases" / "kinds.json").read_text("utf-8")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from jsonschema import SchemaError
 from jsonschema_specifications import REGISTRY
 
-from evtctl.compat.metacheck import DIALECTS, KEYWORDS, MAX_FAST_DEPTH, surely_valid
+from evtctl.compat.jsonschema.metacheck import DIALECTS, KEYWORDS, MAX_FAST_DEPTH, surely_valid
 
 CLASSES = {dialect: getattr(jsonschema, name) for name, dialect in DIALECTS.items()}
 URIS = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from evtctl.compat import SchemaVersion, check_chain, check_versions, diff_schemas
+from evtctl.compat.jsonschema import SchemaVersion, check_chain, check_versions, diff_schemas
 
 OPEN_A_STRING = {"type": "object", "properties": {"a": {"type": "string"}}}
 OPEN_EMPTY = {"type": "object", "properties": {}}

@@ -159,13 +159,14 @@ def test_the_parallel_cache_serves_a_serial_run(
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     parallel = _findings(org, use_cache=True)
     calls: list[str] = []
-    import evtctl.compat.modes
-    import evtctl.compat.schemafile
+    import evtctl.compat.jsonschema.checker
+    import evtctl.compat.jsonschema.schemafile
 
-    real_load, real_check = evtctl.compat.schemafile.load_tracked, evtctl.compat.modes.check
-    monkeypatch.setattr(evtctl.compat.schemafile, "load_tracked",
+    real_load = evtctl.compat.jsonschema.schemafile.load_tracked
+    real_check = evtctl.compat.jsonschema.checker.check
+    monkeypatch.setattr(evtctl.compat.jsonschema.schemafile, "load_tracked",
                         lambda *a, **k: calls.append("load") or real_load(*a, **k))
-    monkeypatch.setattr(evtctl.compat.modes, "check",
+    monkeypatch.setattr(evtctl.compat.jsonschema.checker, "check",
                         lambda *a, **k: calls.append("check") or real_check(*a, **k))
     monkeypatch.setenv("EVTCTL_JOBS", "1")
     assert _findings(org, use_cache=True) == parallel

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from compat_vectors import CASE_FILES, read_cases, require_vectors
 
-from evtctl.compat import SchemaVersion, diff_schemas, model
-from evtctl.compat.diff import Comparer
-from evtctl.compat.engine import load_nodes
-from evtctl.compat.kinds import allowed_changes
-from evtctl.compat.model import Loader, _draft_of, _shared_key
+from evtctl.compat.jsonschema import SchemaVersion, diff_schemas, model
+from evtctl.compat.jsonschema.diff import Comparer
+from evtctl.compat.jsonschema.engine import load_nodes
+from evtctl.compat.jsonschema.kinds import allowed_changes
+from evtctl.compat.jsonschema.model import Loader, _draft_of, _shared_key
 
 
 def _subschemas(value: Any) -> Iterator[Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evtctl.compat import content_model
-from evtctl.compat.diff import Diff, _bound, pattern_matches
-from evtctl.compat.model import Node
+from evtctl.compat.jsonschema import content_model
+from evtctl.compat.jsonschema.diff import Diff, _bound, pattern_matches
+from evtctl.compat.jsonschema.model import Node
 
 if TYPE_CHECKING:
-    from evtctl.compat.diff import Comparer
+    from evtctl.compat.jsonschema.diff import Comparer
 
 
 def compare_object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:

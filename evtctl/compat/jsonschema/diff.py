@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from evtctl.compat.model import Node, deref
+from evtctl.compat.jsonschema.model import Node, deref
 
 Diff = tuple[str, tuple[str, ...]]
 
@@ -212,7 +212,7 @@ def _not(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
 
 
 def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
-    from evtctl.compat.matching import max_matching
+    from evtctl.compat.jsonschema.matching import max_matching
 
     if o.criterion != u.criterion:
         single_o, single_u = len(o.subschemas) == 1, len(u.subschemas) == 1
@@ -246,13 +246,13 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
 
 
 def _object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
-    from evtctl.compat.objects import compare_object
+    from evtctl.compat.jsonschema.objects import compare_object
 
     compare_object(c, o, u, out)
 
 
 def _array(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
-    from evtctl.compat.arrays import compare_array
+    from evtctl.compat.jsonschema.arrays import compare_array
 
     compare_array(c, o, u, out)
 

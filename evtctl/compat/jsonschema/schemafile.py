@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
-from evtctl.compat import SchemaVersion
-from evtctl.compat.model import UnresolvableRef, pointer
+from evtctl.compat.jsonschema import SchemaVersion
+from evtctl.compat.jsonschema.model import UnresolvableRef, pointer
+from evtctl.compat.jsonschema.uris import document, plain_file_uri
 from evtctl.compat.realpaths import RealPaths
-from evtctl.compat.uris import document, plain_file_uri
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
@@ -171,7 +171,7 @@ def _read(
 def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
     """The document and its ``$ref``s (see :func:`_scan`)."""
     if file.suffix.lower() in YAML_SUFFIXES or not text.lstrip().startswith(("{", "[")):
-        from evtctl.compat.yamlload import YamlError, load_yaml
+        from evtctl.compat.jsonschema.yamlload import YamlError, load_yaml
 
         try:
             value = load_yaml(text, MAX_YAML_NODES)
@@ -249,7 +249,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _check_metaschema(file: Path, text: str, schema: Any) -> None:
     from jsonschema import SchemaError
 
-    from evtctl.compat.metacheck import DIALECTS, surely_valid
+    from evtctl.compat.jsonschema.metacheck import DIALECTS, surely_valid
 
     declared = schema.get("$schema") if isinstance(schema, dict) else None
     cls = _validator_class(declared)

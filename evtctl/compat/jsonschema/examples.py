@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from evtctl.compat.engine import Resolver, make_resolver
-from evtctl.compat.model import UnresolvableRef
+from evtctl.compat.jsonschema.engine import Resolver, make_resolver
+from evtctl.compat.jsonschema.model import UnresolvableRef
 
 if TYPE_CHECKING:
-    from evtctl.compat import SchemaVersion
+    from evtctl.compat.jsonschema import SchemaVersion
 
 MAX_CANDIDATES = 400
 MAX_DEPTH = 12
@@ -260,7 +260,7 @@ def _pattern_samples(s: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 def find_example(writer: SchemaVersion, reader: SchemaVersion, path: tuple[str, ...]) -> Any | None:
     """An instance valid under ``writer`` and invalid under ``reader``, near ``path``; or None."""
-    from evtctl.compat.validate import validator_for_version
+    from evtctl.compat.jsonschema.validate import validator_for_version
 
     accepts = validator_for_version(writer)
     rejects = validator_for_version(reader)

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
-from evtctl.compat.diff import Comparer, Diff
-from evtctl.compat.kinds import allowed_changes
-from evtctl.compat.model import Loader, Node, UnresolvableRef, pointer
-from evtctl.compat.uris import split_ref
+from evtctl.compat.jsonschema.diff import Comparer, Diff
+from evtctl.compat.jsonschema.kinds import allowed_changes
+from evtctl.compat.jsonschema.model import Loader, Node, UnresolvableRef, pointer
+from evtctl.compat.jsonschema.uris import split_ref
 
 if TYPE_CHECKING:
-    from evtctl.compat import SchemaVersion
+    from evtctl.compat.jsonschema import SchemaVersion
 
 
 Resolver = Callable[[str, str], tuple[Any, str]]

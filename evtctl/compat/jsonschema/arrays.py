@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evtctl.compat.content_model import against_remainder, is_open, remainder_schema
-from evtctl.compat.diff import Diff, _bound
-from evtctl.compat.model import Node
-from evtctl.compat.objects import _unevaluated
+from evtctl.compat.jsonschema.content_model import against_remainder, is_open, remainder_schema
+from evtctl.compat.jsonschema.diff import Diff, _bound
+from evtctl.compat.jsonschema.model import Node
+from evtctl.compat.jsonschema.objects import _unevaluated
 
 if TYPE_CHECKING:
-    from evtctl.compat.diff import Comparer
+    from evtctl.compat.jsonschema.diff import Comparer
 
 
 def compare_array(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:

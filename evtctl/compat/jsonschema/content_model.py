@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evtctl.compat.model import Node
+from evtctl.compat.jsonschema.model import Node
 
 if TYPE_CHECKING:
-    from evtctl.compat.diff import Comparer, Diff
+    from evtctl.compat.jsonschema.diff import Comparer, Diff
 
 
 def is_open(node: Node) -> bool:

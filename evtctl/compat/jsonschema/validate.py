@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from evtctl.compat import SchemaVersion
+    from evtctl.compat.jsonschema import SchemaVersion
 
 DRAFT_URIS = {
     "draft4": "http://json-schema.org/draft-04/schema#",
