@@ -72,8 +72,9 @@ def run(
 ) -> int:
     """Do the work of the command; returns the exit status. Errors go to stderr as one line."""
     from evtctl.compat import MODES
+    from evtctl.compat.formats import SchemaFileError
     from evtctl.compat.jsonschema import check_versions
-    from evtctl.compat.jsonschema.schemafile import SchemaFileError, load_schema_file
+    from evtctl.compat.jsonschema.schemafile import load_schema_file
 
     if mode.upper() not in MODES:
         return _fail(f"unknown --mode {mode!r}; expected one of {', '.join(MODES)}")

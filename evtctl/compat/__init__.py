@@ -39,6 +39,7 @@ class Change:
     example_note: str | None = None
     direction: str = "backward"  # backward: the later version reads the earlier one's data
     has_example: bool = False
+    description: str | None = None  # this change in a plain sentence (names, values), if known
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CompatResult:
     mode: str
     policy: str
     changes: tuple[Change, ...]
+    schema_type: str = "JSON"  # the format of the versions compared (Confluent's name)
 
 
 __all__ = ["MODES", "Change", "CompatResult", "Mode", "Policy"]

@@ -90,7 +90,8 @@ class Side:
             return f"schema {version.schema!r} is outside the tree"
         if not path.is_file():
             return f"schema file {shown} does not exist"
-        from evtctl.compat.jsonschema.schemafile import SchemaFileError, load_schema_file
+        from evtctl.compat.formats import SchemaFileError
+        from evtctl.compat.jsonschema.schemafile import load_schema_file
 
         try:
             return load_schema_file(path, version.version, root=self.root.resolve(),

@@ -73,7 +73,7 @@ def _load(ctx: Context, path: Path, number: int,
         result = (None, f"schema file {schema!r} does not exist "
                   f"(looked for {path.as_posix()})", True)
     else:
-        from evtctl.compat.jsonschema.schemafile import SchemaFileError
+        from evtctl.compat.formats import SchemaFileError
 
         try:
             loaded = compat_cache(ctx).load_schema(path, number, root,

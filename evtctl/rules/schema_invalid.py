@@ -26,10 +26,9 @@ CATEGORY = "contracts"
 
 
 def is_remote(error: object) -> bool:
-    kind = getattr(error, "kind", None)
-    if kind is not None:
-        return bool(kind == "remote-ref")
-    return "remote" in str(getattr(error, "message", error)).lower()
+    from evtctl.compat.formats import SchemaErrorKind
+
+    return getattr(error, "kind", None) == SchemaErrorKind.REMOTE_REFERENCE
 
 
 def describe(error: object) -> tuple[str, tuple[Related, ...]]:

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evtctl.compat.formats import SchemaFileError
 from evtctl.compat.jsonschema import schemafile
 from evtctl.compat.jsonschema.model import _shared_key
-from evtctl.compat.jsonschema.schemafile import SchemaFileError
 from evtctl.compat.jsonschema.uris import document, plain_file_uri, split_ref
 
 # -- URIs --------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from evtctl.compat.formats import SchemaFileError
 from evtctl.compat.jsonschema import diff_schemas
-from evtctl.compat.jsonschema.schemafile import SchemaFileError, load_schema_file
+from evtctl.compat.jsonschema.schemafile import load_schema_file
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

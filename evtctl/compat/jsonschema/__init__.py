@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evtctl.compat import MODES, Change, CompatResult, Mode, Policy
+from evtctl.compat.formats import Diagnostic
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class SchemaVersion:
     schema: Any
     base_uri: str = ""
     documents: Mapping[str, Any] = field(default_factory=dict)
+    # Problems that leave the version comparable (see evtctl.compat.formats.Diagnostic).
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def diff_schemas(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
+from evtctl.compat.formats import SchemaErrorKind, SchemaFileError
 from evtctl.compat.jsonschema import SchemaVersion
 from evtctl.compat.jsonschema.model import UnresolvableRef, pointer
 from evtctl.compat.jsonschema.uris import document, plain_file_uri
@@ -31,24 +32,6 @@ MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
 MAX_YAML_NODES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-class SchemaFileError(Exception):
-    """A schema file that cannot be used, with where the problem is (1-based; 0 if unknown)."""
-
-    def __init__(self, message: str, path: Path | str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = Path(path)
-        self.line = line
-        self.column = column
-
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable: lint's worker processes send it
-        return (type(self), (self.message, self.path, self.line, self.column))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
 
 
 def load_schema_file(
@@ -96,17 +79,20 @@ def load_tracked(
             scheme, local = _local(target_uri)
             if scheme == "file":
                 if root is not None and not paths.inside(local, root):
-                    raise _ref_error(file, text, ref, f"$ref {ref!r} points outside {root}")
+                    raise _ref_error(file, text, ref, f"$ref {ref!r} points outside {root}",
+                                     SchemaErrorKind.REFERENCE_OUTSIDE)
                 if target_uri not in docs:
                     ref_path = Path(local)
                     if not ref_path.is_file():
                         raise _ref_error(
-                            file, text, ref, f"$ref {ref!r}: file {ref_path} not found"
+                            file, text, ref, f"$ref {ref!r}: file {ref_path} not found",
+                            SchemaErrorKind.REFERENCE_MISSING,
                         )
                     pending.append((ref_path, target_uri))
             elif target_uri and not _declared_id(docs, target_uri) and not allow_remote:
                 raise _ref_error(
-                    file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)"
+                    file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)",
+                    SchemaErrorKind.REMOTE_REFERENCE,
                 )
     _check_fragments(docs, texts, refs)
     main = docs.pop(main_uri)
@@ -144,20 +130,23 @@ def _read(
     file: Path, uri: str = "", digests: dict[str, str] | None = None, data: bytes | None = None
 ) -> str:
     if data is not None and len(data) > MAX_BYTES:
-        raise SchemaFileError(f"file is too large ({len(data)} bytes; limit {MAX_BYTES})", file)
+        raise SchemaFileError(f"file is too large ({len(data)} bytes; limit {MAX_BYTES})", file,
+                              kind=SchemaErrorKind.LIMIT)
     try:
         if data is None:
             with open(file, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
                 if size > MAX_BYTES:
                     raise SchemaFileError(
-                        f"file is too large ({size} bytes; limit {MAX_BYTES})", file
+                        f"file is too large ({size} bytes; limit {MAX_BYTES})", file,
+                        kind=SchemaErrorKind.LIMIT,
                     )
                 data = fh.read()
     except SchemaFileError:
         raise
     except OSError as exc:
-        raise SchemaFileError(f"cannot read file: {exc.strerror or exc}", file) from None
+        raise SchemaFileError(f"cannot read file: {exc.strerror or exc}", file,
+                              kind=SchemaErrorKind.UNREADABLE) from None
     if digests is not None:
         digests[uri] = hashlib.sha256(data).hexdigest()
     try:
@@ -165,7 +154,8 @@ def _read(
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SchemaFileError("file is not valid UTF-8", file, line, column) from None
+        raise SchemaFileError("file is not valid UTF-8", file, line, column,
+                              SchemaErrorKind.UNREADABLE) from None
 
 
 def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
@@ -176,12 +166,14 @@ def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
         try:
             value = load_yaml(text, MAX_YAML_NODES)
         except YamlError as exc:
-            raise SchemaFileError(exc.message, file, exc.line, exc.column) from None
+            kind = SchemaErrorKind.LIMIT if exc.limit else SchemaErrorKind.SYNTAX
+            raise SchemaFileError(exc.message, file, exc.line, exc.column, kind) from None
         scanned = _scan(value, MAX_DEPTH)
     else:
         value, scanned = _parse_json(file, text)
     if scanned is None:
-        raise SchemaFileError(f"document is nested more than {MAX_DEPTH} levels deep", file)
+        raise SchemaFileError(f"document is nested more than {MAX_DEPTH} levels deep", file,
+                              kind=SchemaErrorKind.LIMIT)
     if not isinstance(value, (dict, bool)):
         raise SchemaFileError("a schema must be an object or a boolean", file, 1, 1)
     return value, scanned[0]
@@ -222,12 +214,15 @@ def _strict_json(file: Path, text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
+        raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno,
+                              SchemaErrorKind.SYNTAX) from None
     except _DuplicateKey as exc:
         line, column = _locate(text, json.dumps(exc.key), nth=2) or (0, 0)
-        raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column) from None
+        raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column,
+                              SchemaErrorKind.SYNTAX) from None
     except RecursionError:
-        raise SchemaFileError("document is nested too deeply", file) from None
+        raise SchemaFileError("document is nested too deeply", file,
+                              kind=SchemaErrorKind.LIMIT) from None
 
 
 class _DuplicateKey(Exception):
@@ -271,7 +266,8 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> None:
         message = f"not a valid {draft} schema at #/{'/'.join(steps)}: {exc.message}"
         raise SchemaFileError(message, file, line, column) from None
     except RecursionError:
-        raise SchemaFileError("schema is nested too deeply", file) from None
+        raise SchemaFileError("schema is nested too deeply", file,
+                              kind=SchemaErrorKind.LIMIT) from None
 
 
 _VALIDATORS: dict[Any, Any] = {}
@@ -420,7 +416,8 @@ def _check_fragments(
                 elif not _has_anchor(target, frag):
                     raise UnresolvableRef(ref)
             except UnresolvableRef:
-                raise _ref_error(file, text, ref, f"$ref {ref!r} does not resolve") from None
+                raise _ref_error(file, text, ref, f"$ref {ref!r} does not resolve",
+                                 SchemaErrorKind.REFERENCE_UNRESOLVED) from None
 
 
 def _has_anchor(doc: Any, name: str) -> bool:
@@ -436,9 +433,10 @@ def _has_anchor(doc: Any, name: str) -> bool:
     return False
 
 
-def _ref_error(file: Path, text: str, ref: str, message: str) -> SchemaFileError:
+def _ref_error(file: Path, text: str, ref: str, message: str,
+               kind: SchemaErrorKind) -> SchemaFileError:
     line, column = _locate(text, json.dumps(ref)) or _locate(text, ref) or (0, 0)
-    return SchemaFileError(message, file, line, column)
+    return SchemaFileError(message, file, line, column, kind)
 
 
 def _locate(text: str, needle: str, nth: int = 1) -> tuple[int, int] | None:

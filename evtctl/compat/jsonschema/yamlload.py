@@ -6,9 +6,10 @@ from typing import Any
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, column: int = 0, limit: bool = False) -> None:
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+        self.limit = limit  # refused to protect the run (not a syntax error)
 
 
 def load_yaml(text: str, max_nodes: int) -> Any:
@@ -46,7 +47,8 @@ def load_yaml(text: str, max_nodes: int) -> Any:
             if node is None:
                 raise YamlError("the file is empty", 1, 1)
             if _expanded_size(node, max_nodes) > max_nodes:
-                raise YamlError("document expands to too many nodes (YAML alias bomb?)", 1, 1)
+                raise YamlError("document expands to too many nodes (YAML alias bomb?)", 1, 1,
+                                limit=True)
             return loader.construct_document(node)
         finally:
             loader.dispose()

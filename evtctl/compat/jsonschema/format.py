@@ -1,0 +1,84 @@
+"""JSON Schema behind the contract-format seam (:mod:`evtctl.compat.formats`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from evtctl.compat import Change, CompatResult
+from evtctl.compat.formats import LoadedSchema, LoadOptions, RegistrySchema
+from evtctl.compat.jsonschema import SchemaVersion
+
+
+class JsonSchemaFormat:
+    schema_type = "JSON"
+    title = "JSON Schema"
+    # Confluent's two policies; evtctl's default is lenient (DESIGN.md, "Compatibility").
+    policies = ("lenient", "strict")
+
+    @property
+    def change_kinds(self) -> Mapping[str, str]:
+        from evtctl.compat.jsonschema.kinds import EMITTED_KINDS
+        from evtctl.compat.jsonschema.wording import describe
+
+        return {kind: describe(kind) for kind in sorted(EMITTED_KINDS)}
+
+    def identity(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            library = version("jsonschema")
+        except PackageNotFoundError:  # pragma: no cover - a dependency
+            library = "?"
+        return f"JSON\0jsonschema {library}"
+
+    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+        from evtctl.compat.jsonschema.schemafile import load_tracked
+
+        digests: dict[str, str] = {}
+        loaded = load_tracked(path, version, options.root, options.allow_remote, digests)
+        return self.wrap(loaded, digests)
+
+    def wrap(self, loaded: SchemaVersion, digests: dict[str, str]) -> LoadedSchema:
+        """A loaded :class:`SchemaVersion` behind the seam (``digests``: file URI -> sha)."""
+        main = loaded.base_uri
+        files = {_file(main): digests.get(main, "")}
+        files.update((_file(uri), sha) for uri, sha in digests.items() if uri != main)
+        return LoadedSchema("JSON", loaded.version, _file(main), files, loaded,
+                            tuple(loaded.diagnostics))
+
+    def check(self, versions: Sequence[LoadedSchema], mode: str, policy: str, *,
+              chain: bool, examples: bool) -> CompatResult:
+        from evtctl.compat.jsonschema.checker import check
+
+        return check([v.content for v in versions], mode, policy, examples=examples, chain=chain)
+
+    def describe(self, change: Change) -> str:
+        from evtctl.compat.jsonschema.wording import describe
+
+        return change.description or describe(change.type)
+
+    def fingerprint(self, schema: LoadedSchema, relative: Callable[[Path], str]) -> str:
+        content: SchemaVersion = schema.content
+        documents = {_document_key(uri, relative): doc for uri, doc in content.documents.items()}
+        return json.dumps({"schema": content.schema, "documents": documents},
+                          sort_keys=True, default=repr)
+
+    def render(self, schema: LoadedSchema) -> str:
+        return json.dumps(schema.content.schema, indent=2, ensure_ascii=False)
+
+    def registry_schema(self, schema: LoadedSchema) -> RegistrySchema:
+        raise NotImplementedError("registry form of JSON Schema versions")
+
+
+def _file(uri: str) -> Path:
+    return Path(unquote(urlparse(uri).path))
+
+
+def _document_key(uri: str, relative: Callable[[Path], str]) -> str:
+    return relative(_file(uri)) if urlparse(uri).scheme == "file" else uri
+
+
+FORMAT = JsonSchemaFormat()
