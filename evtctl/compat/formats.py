@@ -181,6 +181,13 @@ class ContractFormat(Protocol):
         """The version as a Schema Registry should hold it, references included."""
         ...
 
+    def load_registered(self, schema: RegistrySchema, version: int,
+                        source: str) -> LoadedSchema:
+        """A version read back from a Schema Registry (``source`` names it for messages,
+        e.g. ``registry subject orders-value v3``), comparable with versions from files.
+        Raises :class:`SchemaFileError` as :meth:`load` does."""
+        ...
+
 
 @dataclass(frozen=True)
 class FormatChoice:

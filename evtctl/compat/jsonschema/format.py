@@ -72,6 +72,10 @@ class JsonSchemaFormat:
     def registry_schema(self, schema: LoadedSchema) -> RegistrySchema:
         raise NotImplementedError("registry form of JSON Schema versions")
 
+    def load_registered(self, schema: RegistrySchema, version: int,
+                        source: str) -> LoadedSchema:
+        raise NotImplementedError("JSON Schema versions read from a registry")
+
 
 def _file(uri: str) -> Path:
     return Path(unquote(urlparse(uri).path))
