@@ -25,9 +25,20 @@ _INT = (-(2**31), 2**31 - 1)
 _LONG = (-(2**63), 2**63 - 1)
 
 
-def valid_default(node: Node, value: Any) -> bool:
+class FieldsNotSet(Exception):
+    """Java's ``getFields()`` throws: a default was checked against a record whose fields are
+    not set yet (Avro 1.12 checks defaults again while it resolves forward references, and
+    a record that encloses the field is not resolved yet)."""
+
+    def __init__(self, record: Record) -> None:
+        super().__init__(record.full)
+        self.record = record
+
+
+def valid_default(node: Node, value: Any, unset: frozenset[int] = frozenset()) -> bool:
     """Java's ``isValidDefault(schema, value)``. An unresolved forward reference is what
-    Java holds for it while parsing: an empty record, so any JSON object passes."""
+    Java holds for it while parsing: an empty record, so any JSON object passes. ``unset``:
+    ids of records whose fields Java has not set yet (:class:`FieldsNotSet`)."""
     kind = node.kind
     if kind in ("string", "bytes", "enum", "fixed"):
         return isinstance(value, str)
@@ -43,22 +54,25 @@ def valid_default(node: Node, value: Any) -> bool:
         return value is None
     if isinstance(node, Array):
         assert node.items is not None
-        return isinstance(value, list) and all(valid_default(node.items, v) for v in value)
+        return isinstance(value, list) and all(valid_default(node.items, v, unset)
+                                               for v in value)
     if isinstance(node, Map):
         assert node.values is not None
-        return isinstance(value, dict) and all(valid_default(node.values, v)
+        return isinstance(value, dict) and all(valid_default(node.values, v, unset)
                                                for v in value.values())
     if isinstance(node, Union):
-        return any(_valid_value(b, value) for b in node.branches)
+        return any(_valid_value(b, value, unset) for b in node.branches)
     if isinstance(node, Ref):
         return isinstance(value, dict)
     if isinstance(node, Record):
         if not isinstance(value, dict):
             return False
+        if id(node) in unset:
+            raise FieldsNotSet(node)
         for f in node.fields:
             given = value[f.name] if f.name in value else (
                 f.default if f.has_default else _ABSENT)
-            if given is _ABSENT or not _valid_value(f.type, given):
+            if given is _ABSENT or not _valid_value(f.type, given, unset):
                 return False
         return True
     return False
@@ -67,10 +81,10 @@ def valid_default(node: Node, value: Any) -> bool:
 _ABSENT = object()
 
 
-def _valid_value(node: Node, value: Any) -> bool:
+def _valid_value(node: Node, value: Any, unset: frozenset[int] = frozenset()) -> bool:
     if isinstance(node, Union):
-        return any(valid_default(b, value) for b in node.branches)
-    return valid_default(node, value)
+        return any(valid_default(b, value, unset) for b in node.branches)
+    return valid_default(node, value, unset)
 
 
 def _integral(value: Any) -> bool:

@@ -22,7 +22,12 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from evtctl.compat.avro.defaults import default_notes, union_default_branch, valid_default
+from evtctl.compat.avro.defaults import (
+    FieldsNotSet,
+    default_notes,
+    union_default_branch,
+    valid_default,
+)
 from evtctl.compat.avro.jsontext import Pointer
 from evtctl.compat.avro.model import (
     MISSING,
@@ -101,6 +106,10 @@ class DocumentParser:
         self.notes: list[Note] = []
         self._refs: list[tuple[Ref, Any, Any]] = []  # (placeholder, holder, slot)
         self._unions_with_refs: list[Union] = []
+        self._enclosing: list[Record] = []  # records being parsed, outermost first
+        # fields with a default whose type held a forward reference, with their enclosing
+        # records: Java checks those defaults again once the references are resolved
+        self._recheck: list[tuple[FieldDef, tuple[Record, ...]]] = []
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -273,13 +282,18 @@ class DocumentParser:
                                 + ("" if "fields" not in value
                                    else f", not {_json_kind(raw_fields)}"),
                                 at + ("fields",) if "fields" in value else at)
+        self._enclosing.append(node)
         for i, raw in enumerate(raw_fields):
+            refs_before = len(self._refs)
             f = self._field(raw, own_space, at + ("fields", i))
+            if f.has_default and len(self._refs) > refs_before:
+                self._recheck.append((f, tuple(self._enclosing)))
             if f.name in node.by_name:
                 raise self._problem(f"duplicate field {f.name!r} in record {node.full}",
                                     at + ("fields", i, "name"))
             node.by_name[f.name] = f
             node.fields.append(f)
+        self._enclosing.pop()
         self._props(node, value, _SCHEMA_RESERVED, at)
         node.aliases = self._named_aliases(value, own_space, at)
         self._define(node, at)
@@ -334,6 +348,13 @@ class DocumentParser:
         if not self.validate_defaults:
             return default
         if not valid_default(node, default):
+            if isinstance(node, Ref) or (isinstance(node, Union) and any(
+                    isinstance(b, Ref) for b in node.branches)):
+                raise self._problem(
+                    f"default of field {name!r} is {_show(default)}, but its type is defined "
+                    "further down the file, and Avro's Java parser checks such a default as "
+                    "if the type were a record (a JSON object); define the type before this "
+                    "field, or drop the default", at)
             raise self._problem(f"default of field {name!r} is {_show(default)}, not a valid "
                                 f"{_describe(node)}", at)
         if isinstance(node, Union) and node.branches:
@@ -483,6 +504,22 @@ class DocumentParser:
                 setattr(holder, slot, found)
         for union in self._unions_with_refs:
             _check_union(union, self.file)
+        if self.validate_defaults:
+            for f, enclosing in self._recheck:
+                self._recheck_default(f, enclosing)
+
+    def _recheck_default(self, f: FieldDef, enclosing: tuple[Record, ...]) -> None:
+        at = f.at + ("default",)
+        try:
+            ok = valid_default(f.type, f.default, frozenset(id(r) for r in enclosing))
+        except FieldsNotSet as exc:
+            raise self._problem(
+                f"default of field {f.name!r} holds a value of record {exc.record.full}, which "
+                "encloses the field: Avro's Java parser cannot check it and refuses the schema "
+                '("Schema fields not set yet"); drop the default or make it null', at) from None
+        if not ok:
+            raise self._problem(f"default of field {f.name!r} is {_show(f.default)}, not a valid "
+                                f"{_describe(f.type)}", at)
 
     # -- helpers -----------------------------------------------------------------------------
 
