@@ -73,10 +73,11 @@ WriterPath = tuple[tuple[Any, ...], Any] | None
 class Incompatibility:
     """One of Java's ``Incompatibility`` objects."""
 
-    __slots__ = ("location", "message", "reader", "type", "writer", "writer_path")
+    __slots__ = ("cause", "location", "message", "reader", "type", "writer", "writer_path")
 
     def __init__(self, kind: str, location: Location, message: str, reader: Node,
-                 writer: Node, writer_path: WriterPath) -> None:
+                 writer: Node, writer_path: WriterPath, cause: Result = ()) -> None:
+        self.cause = cause  # a writer union branch's own result, which Java does not list
         self.type = kind
         self.location = location
         self.message = message
@@ -233,7 +234,7 @@ class Checker:
                     parts.append(Incompatibility(
                         MISSING_UNION_BRANCH, (str(i), loc),
                         f"reader union lacking writer type: {branch.java_type}", r, branch,
-                        (("branch", i), path)))
+                        (("branch", i), path), sub))
             return tuple(parts)
         if isinstance(w, Union):
             for i, branch in enumerate(w.branches):
@@ -315,41 +316,36 @@ def flatten(result: Result, limit: int) -> list[Incompatibility]:
 
 def distinct(result: Result) -> list[tuple[Incompatibility, int]]:
     """Each distinct incompatibility once, in first-seen order, with how often Java lists it
-    (for results too long to list in full). Linear in the size of the tree."""
-    counts: dict[int, int] = {}
-    first: dict[int, Incompatibility] = {}
-    multiplicity: dict[int, int] = {id(result): 1}
-    order: list[Result] = []
+    (for results too long to list in full). Linear in the size of the shared tree."""
+    unique: list[Result] = []
     seen: set[int] = set()
     stack: list[Result] = [result]
-    while stack:  # topological order of the shared tree (parents before children)
+    while stack:
         node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        order.append(node)
-        stack.extend(p for p in node if isinstance(p, tuple))
-    # propagate multiplicities top-down in an order where every parent precedes its children
-    indegree: dict[int, int] = {}
-    for node in order:
+        if id(node) not in seen:
+            seen.add(id(node))
+            unique.append(node)
+            stack.extend(p for p in node if isinstance(p, tuple))
+    parents: dict[int, int] = {}
+    for node in unique:
         for p in node:
             if isinstance(p, tuple):
-                indegree[id(p)] = indegree.get(id(p), 0) + 1
+                parents[id(p)] = parents.get(id(p), 0) + 1
+    times: dict[int, int] = {id(result): 1}
+    counts: dict[int, int] = {}
     ready = [result]
-    while ready:
+    while ready:  # Kahn's order: a part's multiplicity is final once all its parents are done
         node = ready.pop()
-        times = multiplicity.get(id(node), 0)
+        here = times[id(node)]
         for p in node:
             if isinstance(p, tuple):
-                multiplicity[id(p)] = multiplicity.get(id(p), 0) + times
-                indegree[id(p)] -= 1
-                if indegree[id(p)] == 0:
+                times[id(p)] = times.get(id(p), 0) + here
+                parents[id(p)] -= 1
+                if parents[id(p)] == 0:
                     ready.append(p)
             else:
-                counts[id(p)] = counts.get(id(p), 0) + times
-                first.setdefault(id(p), p)
-    listed = flatten_unique(result)
-    return [(item, counts[id(item)]) for item in listed]
+                counts[id(p)] = counts.get(id(p), 0) + here
+    return [(item, counts[id(item)]) for item in flatten_unique(result)]
 
 
 def flatten_unique(result: Result) -> list[Incompatibility]:
