@@ -291,3 +291,21 @@ def evolutions(seed: int, count: int) -> Iterator[tuple[str, Any, Any]]:
         gen = Gen(seed * 100_003 + i)
         base = gen.record(3, None)
         yield f"s{seed}-{i}", base, gen.evolve(base)
+
+
+def split_reference(schema: Any) -> tuple[list[Any], Any]:
+    """Move the first record defined directly as a field's type into a document of its own,
+    referred to by full name (as a contract's ``references`` file would hold it)."""
+    new = copy.deepcopy(schema)
+    space = _space_of(new, None)
+    for f in new["fields"]:
+        t = f["type"]
+        if isinstance(t, dict) and t.get("type") == "record":
+            inner_space = _space_of(t, space)
+            full = _full(t["name"].rsplit(".", 1)[-1], inner_space)
+            ref = copy.deepcopy(t)
+            if inner_space and "." not in ref["name"]:
+                ref["namespace"] = inner_space
+            f["type"] = full
+            return [ref], new
+    return [], new
