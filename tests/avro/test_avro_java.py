@@ -20,6 +20,7 @@ from avro_evolutions import evolutions, split_reference
 from avro_parse_cases import CASES
 from avro_testkit import JavaOracle
 
+from evtctl.compat.avro import checker
 from evtctl.compat.avro.checker import AmbiguousField, Checker, flatten
 from evtctl.compat.avro.loader import build, source_from_bytes
 from evtctl.compat.formats import SchemaFileError
@@ -84,9 +85,21 @@ def _cases() -> list[tuple[str, list[str], list[str]]]:
     return out
 
 
-def test_compatibility_agrees_with_java(oracle: JavaOracle) -> None:
+@pytest.fixture(scope="module")
+def compat_answers(oracle: JavaOracle) -> tuple[list[tuple[str, list[str], list[str]]],
+                                                dict[str, dict[str, Any]]]:
     cases = _cases()
-    answers = oracle.run([{"id": c, "reader": r, "writer": w} for c, r, w in cases])
+    return cases, oracle.run([{"id": c, "reader": r, "writer": w} for c, r, w in cases])
+
+
+@pytest.mark.parametrize("indexed_union", [16, 0], ids=["plain", "every-union-indexed"])
+def test_compatibility_agrees_with_java(
+        compat_answers: tuple[list[tuple[str, list[str], list[str]]], dict[str, dict[str, Any]]],
+        indexed_union: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``every-union-indexed`` runs the big-union shortcut on every union, so the generated
+    cases prove it gives Java's answers too."""
+    monkeypatch.setattr(checker, "INDEXED_UNION", indexed_union)
+    cases, answers = compat_answers
     outcomes: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     disagreements = []

@@ -44,6 +44,7 @@ from evtctl.compat.avro.model import (
     Node,
     Record,
     Union,
+    closed,
 )
 
 NAME_MISMATCH = "NAME_MISMATCH"
@@ -123,6 +124,8 @@ class AmbiguousField(Exception):
 Result = tuple[Any, ...]
 EMPTY: Result = ()
 _IN_PROGRESS: Result = ("in progress",)
+# Reader unions with more branches than this are scanned through an index (see _calculate).
+INDEXED_UNION = 16
 
 _Request = tuple[str | None, Node, Node, Location, WriterPath]
 _Calc = Generator[_Request, Result, Result]
@@ -133,6 +136,8 @@ class Checker:
 
     def __init__(self) -> None:
         self._memo: dict[tuple[int, int], Result] = {}
+        # big reader unions scanned against a writer: (index, first candidate, writer path)
+        self._scans: dict[int, list[tuple[UnionIndex, int, WriterPath]]] = {}
         self._keep: list[tuple[Node, Node]] = []  # ids stay valid while the memo lives
 
     def check(self, reader: Node, writer: Node) -> Result:
@@ -169,6 +174,15 @@ class Checker:
         hit = self._memo.get(key)
         if hit is not None:
             return (EMPTY if hit is _IN_PROGRESS else hit), None
+        if hit is None and id(writer) in self._scans:
+            for index, start, scan_path in self._scans[id(writer)]:
+                at = index.position.get(id(reader))
+                if at is not None and at < start:
+                    # skipped in a big union's scan: Java computed it then, from a fresh
+                    # location; its nodes are reached by nothing else, so computing it now
+                    # gives what Java kept
+                    location, path = ("", None), scan_path
+                    break
         self._keep.append((reader, writer))
         rk, wk = reader.kind, writer.kind
         if rk in PRIMITIVES and wk in PRIMITIVES:  # the common leaf, without a frame
@@ -243,7 +257,18 @@ class Checker:
                     parts.append(sub)
             return tuple(parts)
         if isinstance(r, Union):
-            for branch in r.branches:
+            start = 0
+            if len(r.branches) > INDEXED_UNION:
+                # A big union: the branches before the first one that could read the writer
+                # all fail; Java computes each from a fresh location. Those whose nodes
+                # nothing else reaches are computed only if asked for again (then exactly
+                # as Java did); the rest are computed here, in Java's order.
+                index = union_index(r)
+                start = index.first_candidate(w)
+                for i in index.must_compute(start, w):
+                    yield (None, r.branches[i], w, None, path)
+                self._scans.setdefault(id(w), []).append((index, start, path))
+            for branch in r.branches[start:]:
                 sub = yield (None, branch, w, None, path)
                 if not sub:
                     return EMPTY
@@ -253,6 +278,62 @@ class Checker:
         if w.kind in PROMOTIONS.get(r.kind, ()):
             return EMPTY
         return (_mismatch(r, w, loc, path),)
+
+
+
+class UnionIndex:
+    """Where a union's branches are, by kind and by name, to find at once the first branch
+    that could read a writer (Java tries them in order)."""
+
+    def __init__(self, union: Union) -> None:
+        self.size = len(union.branches)
+        self.position: dict[int, int] = {}
+        self.by_name: dict[tuple[str, str], int] = {}
+        self.by_alias: dict[tuple[str, str], int] = {}
+        self.by_kind: dict[str, list[int]] = {}
+        self.unclosed: dict[str, list[int]] = {}
+        for i, branch in enumerate(union.branches):
+            self.position.setdefault(id(branch), i)
+            self.by_kind.setdefault(branch.kind, []).append(i)
+            if isinstance(branch, Named):
+                self.by_name.setdefault((branch.kind, branch.name), i)
+                for alias in branch.java_aliases():
+                    self.by_alias.setdefault((branch.kind, alias), i)
+                if not closed(branch):
+                    self.unclosed.setdefault(branch.kind, []).append(i)
+
+    def first_candidate(self, writer: Node) -> int:
+        """The first branch that might read ``writer``; every earlier one cannot."""
+        found = self.size
+        if isinstance(writer, Named):
+            for hit in (self.by_name.get((writer.kind, writer.name)),
+                        self.by_alias.get((writer.kind, writer.full))):
+                if hit is not None and hit < found:
+                    found = hit
+            return found
+        for kind, indices in self.by_kind.items():
+            if kind == writer.kind or writer.kind in PROMOTIONS.get(kind, ()):
+                found = min(found, indices[0])
+        return found
+
+    def must_compute(self, before: int, writer: Node) -> list[int]:
+        """Branches before ``before`` whose check with ``writer`` meets named nodes (so its
+        memo entries can matter later): same-kind named branches, when either side has a
+        named type inside. The others fail on their kind or name alone."""
+        if not isinstance(writer, Named) or writer.kind == "enum" or writer.kind == "fixed":
+            return []
+        same = self.by_kind.get(writer.kind, []) if not closed(writer) else self.unclosed.get(
+            writer.kind, [])
+        return [i for i in same if i < before]
+
+
+def union_index(union: Union) -> UnionIndex:
+    cached = getattr(union, "_index", None)
+    if cached is None:
+        cached = UnionIndex(union)
+        union._index = cached  # type: ignore[attr-defined]
+    found: UnionIndex = cached
+    return found
 
 
 def _mismatch(r: Node, w: Node, loc: Location, path: WriterPath) -> Incompatibility:
@@ -276,27 +357,21 @@ def _writer_field(writer: Record, field: FieldDef, location: Location) -> FieldD
 
 def count(result: Result) -> int:
     """How many incompatibilities Java lists for ``result`` (shared parts counted as often
-    as they occur), without listing them."""
-    memo: dict[int, int] = {}
-
-    def size(tree: Result) -> int:
-        total = 0
-        stack: list[Result] = [tree]
-        order: list[Result] = []
-        while stack:  # post-order without recursion
-            node = stack.pop()
-            if id(node) in memo:
-                continue
-            order.append(node)
-            stack.extend(p for p in node if isinstance(p, tuple) and id(p) not in memo)
-        for node in reversed(order):
-            if id(node) in memo:
-                continue
-            memo[id(node)] = sum(memo[id(p)] if isinstance(p, tuple) else 1 for p in node)
-        total = memo[id(tree)]
-        return total
-
-    return size(result)
+    as they occur), without listing them. Linear in the size of the shared tree."""
+    unique: list[Result] = []
+    seen: set[int] = set()
+    stack: list[Result] = [result]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            unique.append(node)
+            stack.extend(p for p in node if isinstance(p, tuple))
+    sizes: dict[int, int] = {}
+    # children were found after their first parent: settle them first
+    for node in reversed(unique):
+        sizes[id(node)] = sum(sizes[id(p)] if isinstance(p, tuple) else 1 for p in node)
+    return sizes[id(result)]
 
 
 def flatten(result: Result, limit: int) -> list[Incompatibility]:

@@ -80,21 +80,33 @@ def parse(text: str) -> Any:
 def _walk(value: Any) -> tuple[int, _Deep | None]:
     """(number of keys in all objects, first place nested deeper than MAX_DEPTH)."""
     keys = 0
-    stack: list[tuple[Any, int, Pointer | None]] = [(value, 0, None)]
+    level: list[Any] = [value] if type(value) in (dict, list) else []
+    depth = 0
+    while level:  # breadth first, one list per level: no per-node bookkeeping
+        if depth >= MAX_DEPTH:
+            return keys, _Deep(_deep_path(value))
+        below: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                keys += len(node)
+                below.extend(v for v in node.values() if type(v) in (dict, list))
+            else:
+                below.extend(v for v in node if type(v) in (dict, list))
+        level = below
+        depth += 1
+    return keys, None
+
+
+def _deep_path(value: Any) -> Pointer:
+    """The path to the first container MAX_DEPTH levels down (only on the refusal path)."""
+    stack: list[tuple[Any, int, Any]] = [(value, 0, None)]
     while stack:
         node, depth, path = stack.pop()
-        if isinstance(node, dict):
-            if depth >= MAX_DEPTH:
-                return keys, _Deep(_rebuild(path))
-            keys += len(node)
-            stack.extend((v, depth + 1, (k, path)) for k, v in node.items()
-                         if isinstance(v, (dict, list)))  # type: ignore[misc]
-        elif isinstance(node, list):
-            if depth >= MAX_DEPTH:
-                return keys, _Deep(_rebuild(path))
-            stack.extend((v, depth + 1, (i, path)) for i, v in enumerate(node)
-                         if isinstance(v, (dict, list)))  # type: ignore[misc]
-    return keys, None
+        if depth >= MAX_DEPTH:
+            return _rebuild(path)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend((v, depth + 1, (k, path)) for k, v in items if isinstance(v, (dict, list)))
+    return ()
 
 
 def _rebuild(path: Any) -> Pointer:

@@ -22,6 +22,7 @@ NAMED: frozenset[str] = frozenset(("record", "enum", "fixed"))
 
 MISSING: Any = object()  # a field without "default"
 _ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NO_ALIASES: frozenset[str] = frozenset()
 
 
 @dataclass(eq=False)
@@ -53,6 +54,8 @@ class Named(Node):
     def java_aliases(self) -> frozenset[str]:
         """``Schema.getAliases()``: an alias without namespace on a type that has one reads
         as ``.name`` (so it can never equal a writer's full name)."""
+        if not self.aliases:
+            return _NO_ALIASES
         out = set()
         for name, space in self.aliases:
             if space is None and self.space is not None:
@@ -116,6 +119,31 @@ class Ref(Node):
     the document ends). Replaced by the named node before anyone else sees the schema."""
 
     target: str = ""  # the full name looked up
+
+
+def closed(node: Named) -> bool:
+    """No named type below ``node`` (its fields hold only unnamed types): comparing it
+    against another type meets no node that anything else can reach. Cached on the node."""
+    cached = getattr(node, "_closed", None)
+    if cached is not None:
+        return bool(cached)
+    result = True
+    if isinstance(node, Record):
+        stack: list[Node] = [f.type for f in node.fields]
+        while stack and result:
+            here = stack.pop()
+            if isinstance(here, (Named, Ref)):
+                result = False
+            elif isinstance(here, Array):
+                assert here.items is not None
+                stack.append(here.items)
+            elif isinstance(here, Map):
+                assert here.values is not None
+                stack.append(here.values)
+            elif isinstance(here, Union):
+                stack.extend(here.branches)
+    node._closed = result  # type: ignore[attr-defined]
+    return result
 
 
 def union_key(node: Node) -> str:
