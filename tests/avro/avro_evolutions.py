@@ -262,7 +262,7 @@ def _union_key(t: Any, space: str | None) -> str:
     if isinstance(t, list):
         return "union"
     if isinstance(t, str):
-        return t if t in PRIMITIVES else t
+        return t
     if t["type"] in ("record", "enum", "fixed"):
         return _full(t["name"], _space_of(t, space))
     return str(t["type"])

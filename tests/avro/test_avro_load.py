@@ -55,7 +55,7 @@ def test_files_carry_the_sha256_of_every_file_read(tmp_path: Path) -> None:
     folder = CASES / "references-any-order"
     refs = (folder / "customer.avsc", folder / "address.avsc")
     loaded = FORMAT.load(folder / "schema.avsc", 3, LoadOptions(references=refs))
-    assert list(loaded.files)[0] == (folder / "schema.avsc").resolve()
+    assert next(iter(loaded.files)) == (folder / "schema.avsc").resolve()
     assert loaded.files == {p.resolve(): hashlib.sha256(p.read_bytes()).hexdigest()
                             for p in (folder / "schema.avsc", *refs)}
     assert loaded.version == 3 and loaded.schema_type == "AVRO"

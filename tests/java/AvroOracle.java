@@ -6,6 +6,10 @@
 //        or {"id", "parse_error": {"side", "message"}} or {"id", "exception": {"class","message"}}
 //   {"id": "...", "parse": ["<ref>", ..., "<schema>"]}
 //     -> {"id", "valid": true} or {"id", "valid": false, "message"}
+//   {"id": "...", "reader": [...], "writer": [...], "datum": "<Avro JSON encoding>"}
+//     -> {"id", "decoded": true, "read_fails": true|false, "message"}: the datum decoded with
+//        the writer schema, written in binary, then read with (writer, reader) resolution;
+//        or {"id", "decoded": false, "message"} when the writer schema cannot decode it
 //
 // Each side is parsed as Confluent Schema Registry parses a new schema with references: one
 // new Schema.Parser() (default name validation, defaults validated), references first.
@@ -17,8 +21,14 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 
 public final class AvroOracle {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -58,6 +68,9 @@ public final class AvroOracle {
       error.put("message", e.getClass().getSimpleName() + ": " + e.getMessage());
       return out;
     }
+    if (request.has("datum")) {
+      return resolve(out, reader, writer, request.get("datum").asText());
+    }
     try {
       SchemaCompatibility.SchemaCompatibilityResult result =
           SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
@@ -74,6 +87,34 @@ public final class AvroOracle {
       ObjectNode error = out.putObject("exception");
       error.put("class", e.getClass().getName());
       error.put("message", String.valueOf(e.getMessage()));
+    }
+    return out;
+  }
+
+  private static ObjectNode resolve(ObjectNode out, Schema reader, Schema writer, String json) {
+    Object datum;
+    byte[] bytes;
+    try {
+      datum = new GenericDatumReader<Object>(writer).read(null,
+          DecoderFactory.get().jsonDecoder(writer, json));
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
+      new GenericDatumWriter<Object>(writer).write(datum, encoder);
+      encoder.flush();
+      bytes = buffer.toByteArray();
+    } catch (Throwable e) {
+      out.put("decoded", false);
+      out.put("message", e.getClass().getSimpleName() + ": " + e.getMessage());
+      return out;
+    }
+    out.put("decoded", true);
+    try {
+      new GenericDatumReader<Object>(writer, reader).read(null,
+          DecoderFactory.get().binaryDecoder(bytes, null));
+      out.put("read_fails", false);
+    } catch (Throwable e) {
+      out.put("read_fails", true);
+      out.put("message", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     return out;
   }

@@ -70,8 +70,7 @@ def valid_default(node: Node, value: Any, unset: frozenset[int] = frozenset()) -
         if id(node) in unset:
             raise FieldsNotSet(node)
         for f in node.fields:
-            given = value[f.name] if f.name in value else (
-                f.default if f.has_default else _ABSENT)
+            given = value.get(f.name, f.default if f.has_default else _ABSENT)
             if given is _ABSENT or not _valid_value(f.type, given, unset):
                 return False
         return True

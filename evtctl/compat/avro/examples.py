@@ -55,7 +55,8 @@ class Prover:
     def __init__(self, writer: Node, reader: Node) -> None:
         self.writer = writer
         self.reader = reader
-        self._schemas: tuple[Any, Any] | None | bool = False  # False: not parsed yet
+        self._schemas: tuple[Any, Any] | None = None
+        self._parsed = False
         self._minimal: dict[int, _Value | None] = {}
         self._local: dict[tuple[int, int, str], Any] = {}
         self._hot_value: _Value | None = None
@@ -139,16 +140,16 @@ class Prover:
     # -- fastavro ----------------------------------------------------------------------------
 
     def _fastavro(self) -> tuple[Any, Any] | None:
-        if self._schemas is False:
+        if not self._parsed:
             import fastavro
 
+            self._parsed = True
             try:
                 self._schemas = (fastavro.parse_schema(to_json(self.writer)),
                                  fastavro.parse_schema(to_json(self.reader)))
             except Exception:  # fastavro refuses a schema Java accepts: nothing to prove with
                 self._schemas = None
-        assert self._schemas is not False
-        return self._schemas  # type: ignore[return-value]
+        return self._schemas
 
     # -- records -----------------------------------------------------------------------------
 

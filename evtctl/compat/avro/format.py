@@ -165,7 +165,7 @@ def _reference_name(content: Any, index: int) -> str:
     from evtctl.compat.avro.loader import _defined_names
 
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        name = value["name"]
+        name: str = value["name"]
         space = value.get("namespace")
         if "." not in name and isinstance(space, str) and space:
             return f"{space}.{name}"
@@ -215,6 +215,10 @@ def _pair_changes(writer: LoadedSchema, reader: LoadedSchema, earlier: int, late
         if proof is not None:
             note = (f"written with v{writer.version}, this record cannot be read with "
                     f"v{reader.version} (fastavro: {proof[1]})")
+            if item.type == "NAME_MISMATCH":
+                note += ("; Apache Avro's Java decoder compares names only to pick a union "
+                         "branch, so a Java consumer may still read it, but the registry "
+                         "refuses the change")
         description = item.message if times == 1 else (
             f"{item.message} (Apache Avro lists this {times} times: the type is used at "
             "several places)")

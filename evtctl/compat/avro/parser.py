@@ -135,7 +135,7 @@ class DocumentParser:
                     + ("" if "type" not in value else
                        f", not {_json_kind(kind)}; a union is written as the array itself, "
                        'a nested type as the value of a field\'s "type"'),
-                    at + ("type",) if "type" in value else at)
+                    (*at, "type") if "type" in value else at)
             if kind in PRIMITIVES:
                 node = Node(kind, self.file, at)
                 self._props(node, value, _SCHEMA_RESERVED, at)
@@ -155,7 +155,7 @@ class DocumentParser:
                 hint = (f"; {kind!r} is a named type: refer to it by name, as the string "
                         f'"{kind}", not as {{"type": "{kind}"}}')
             raise self._problem(f"unknown type {kind!r}: \"type\" must be {_KINDS_WORD}{hint}",
-                                at + ("type",))
+                                (*at, "type"))
         if isinstance(value, list):
             return self._union(value, space, at)
         raise self._problem(
@@ -187,11 +187,11 @@ class DocumentParser:
         if not isinstance(raw, str):
             raise self._problem('a named type needs "name" as a string'
                                 + ("" if "name" not in value else f", not {_json_kind(raw)}"),
-                                at + ("name",) if "name" in value else at)
+                                (*at, "name") if "name" in value else at)
         given_space = value.get("namespace")
         if "namespace" in value and given_space is not None and not isinstance(given_space, str):
             self._note("ignored", f'"namespace" is {_json_kind(given_space)}, not a string: Avro '
-                       "ignores it and the type takes the enclosing namespace", at + ("namespace",))
+                       "ignores it and the type takes the enclosing namespace", (*at, "namespace"))
         if isinstance(given_space, str):
             space = given_space
         dot = raw.rfind(".")
@@ -200,27 +200,27 @@ class DocumentParser:
             space = raw[:dot]
         problem = java_name_problem(simple)
         if problem is not None:
-            raise self._problem(f"invalid name {raw!r}: {problem}", at + ("name",))
+            raise self._problem(f"invalid name {raw!r}: {problem}", (*at, "name"))
         if space == "":
             space = None
         full = simple if space is None else f"{space}.{simple}"
         if full in PRIMITIVES:
             raise self._problem(f"a named type may not be called {full!r}: that is a primitive "
                                 "type's name (give it a namespace or another name)",
-                                at + ("name",))
+                                (*at, "name"))
         if space is not None:
             for part in space.split("."):
                 problem = java_name_problem(part)
                 if problem is not None:
-                    where = at + ("namespace",) if dot < 0 and "namespace" in value else at + (
-                        "name",)
+                    key = "namespace" if dot < 0 and "namespace" in value else "name"
+                    where = (*at, key)
                     raise self._problem(f"invalid namespace {space!r}: part {part!r}: {problem}",
                                         where)
         for part in (*(space.split(".") if space else ()), simple):
             if not portable_name(part):
                 self._note("name", f"name {full!r} is not portable: the Avro specification "
                            "allows only [A-Za-z_][A-Za-z0-9_]* (Java accepts other letters, "
-                           "other libraries reject them)", at + ("name",))
+                           "other libraries reject them)", (*at, "name"))
                 break
         return simple, space
 
@@ -230,12 +230,12 @@ class DocumentParser:
         raw = value["aliases"]
         if not isinstance(raw, list):
             raise self._problem(f'"aliases" must be an array of strings, not {_json_kind(raw)}',
-                                at + ("aliases",))
+                                (*at, "aliases"))
         out: list[str] = []
         for i, alias in enumerate(raw):
             if not isinstance(alias, str):
                 raise self._problem(f"an alias must be a string, not {_json_kind(alias)}",
-                                    at + ("aliases", i))
+                                    (*at, "aliases", i))
             if alias not in out:
                 out.append(alias)
         return out
@@ -249,7 +249,7 @@ class DocumentParser:
             alias_space = space if dot < 0 else alias[:dot]
             problem = java_name_problem(simple)
             if problem is not None:
-                raise self._problem(f"invalid alias {alias!r}: {problem}", at + ("aliases", i))
+                raise self._problem(f"invalid alias {alias!r}: {problem}", (*at, "aliases", i))
             if alias_space == "":
                 alias_space = None
             if (simple, alias_space) not in out:
@@ -269,7 +269,7 @@ class DocumentParser:
                      else " (it is already defined in another file of this version)")
             raise self._problem(f"{full!r} is defined twice, differently{where}: a name "
                                 "defines one type; rename one or refer to the first by name",
-                                at + ("name",), kind=SchemaErrorKind.INVALID)
+                                (*at, "name"), kind=SchemaErrorKind.INVALID)
 
     def _record(self, value: dict[str, Any], space: str | None, at: Pointer,
                 error: bool) -> Record:
@@ -281,16 +281,16 @@ class DocumentParser:
             raise self._problem('a record needs "fields", an array of field objects'
                                 + ("" if "fields" not in value
                                    else f", not {_json_kind(raw_fields)}"),
-                                at + ("fields",) if "fields" in value else at)
+                                (*at, "fields") if "fields" in value else at)
         self._enclosing.append(node)
         for i, raw in enumerate(raw_fields):
             refs_before = len(self._refs)
-            f = self._field(raw, own_space, at + ("fields", i))
+            f = self._field(raw, own_space, (*at, "fields", i))
             if f.has_default and len(self._refs) > refs_before:
                 self._recheck.append((f, tuple(self._enclosing)))
             if f.name in node.by_name:
                 raise self._problem(f"duplicate field {f.name!r} in record {node.full}",
-                                    at + ("fields", i, "name"))
+                                    (*at, "fields", i, "name"))
             node.by_name[f.name] = f
             node.fields.append(f)
         self._enclosing.pop()
@@ -307,29 +307,29 @@ class DocumentParser:
         if not isinstance(name, str):
             raise self._problem('a field needs "name" as a string'
                                 + ("" if "name" not in raw else f", not {_json_kind(name)}"),
-                                at + ("name",) if "name" in raw else at)
+                                (*at, "name") if "name" in raw else at)
         problem = java_name_problem(name)
         if problem is not None:
-            raise self._problem(f"invalid field name {name!r}: {problem}", at + ("name",))
+            raise self._problem(f"invalid field name {name!r}: {problem}", (*at, "name"))
         if not portable_name(name):
             self._note("name", f"field name {name!r} is not portable: the Avro specification "
-                       "allows only [A-Za-z_][A-Za-z0-9_]*", at + ("name",))
+                       "allows only [A-Za-z_][A-Za-z0-9_]*", (*at, "name"))
         if "type" not in raw:
             raise self._problem(f'field {name!r} has no "type"', at)
-        node = self.parse(raw["type"], space, at + ("type",))
+        node = self.parse(raw["type"], space, (*at, "type"))
         order = "ascending"
         if "order" in raw:
             given = raw["order"]
             if not isinstance(given, str) or given.upper() not in _ORDERS:
                 raise self._problem(f'"order" must be "ascending", "descending" or "ignore", '
-                                    f"not {given!r}", at + ("order",))
+                                    f"not {given!r}", (*at, "order"))
             order = given.lower()
         default = raw.get("default", MISSING) if "default" in raw else MISSING
         if default is not MISSING:
-            default = self._check_default(name, node, default, at + ("default",))
+            default = self._check_default(name, node, default, (*at, "default"))
         if "logicalType" in raw and node.logical is None:
             self._note("ignored", f'"logicalType" on field {name!r} is ignored (as Java warns): '
-                       'it belongs inside the field\'s "type"', at + ("logicalType",), key=True)
+                       'it belongs inside the field\'s "type"', (*at, "logicalType"), key=True)
         doc = raw.get("doc") if isinstance(raw.get("doc"), str) else None
         f = FieldDef(name, node, at, default, tuple(self._aliases(raw, at)), order, doc)
         self._typos(raw, _FIELD_RESERVED, at)
@@ -376,16 +376,16 @@ class DocumentParser:
         if not isinstance(raw, list):
             raise self._problem('an enum needs "symbols", an array of names'
                                 + ("" if "symbols" not in value else f", not {_json_kind(raw)}"),
-                                at + ("symbols",) if "symbols" in value else at)
+                                (*at, "symbols") if "symbols" in value else at)
         symbols: list[str] = []
         seen: set[str] = set()
         for i, symbol in enumerate(raw):
             problem = java_name_problem(symbol)
             if problem is not None:
                 raise self._problem(f"invalid enum symbol {_show(symbol)}: {problem}",
-                                    at + ("symbols", i))
+                                    (*at, "symbols", i))
             if symbol in seen:
-                raise self._problem(f"duplicate enum symbol {symbol!r}", at + ("symbols", i))
+                raise self._problem(f"duplicate enum symbol {symbol!r}", (*at, "symbols", i))
             seen.add(symbol)
             symbols.append(symbol)
         default: str | None = None
@@ -394,11 +394,11 @@ class DocumentParser:
             if isinstance(given, str):
                 if given not in seen:
                     raise self._problem(f"enum default {given!r} is not one of the symbols "
-                                        f"{symbols}", at + ("default",))
+                                        f"{symbols}", (*at, "default"))
                 default = given
             elif given is not None:
                 self._note("ignored", f"enum default is {_json_kind(given)}, not a symbol: Avro "
-                           "ignores it", at + ("default",))
+                           "ignores it", (*at, "default"))
         doc = value.get("doc") if isinstance(value.get("doc"), str) else None
         node = Enum("enum", self.file, at, name=name, space=own_space, doc=doc,
                     symbols=tuple(symbols), default=default)
@@ -414,10 +414,10 @@ class DocumentParser:
                 -(2**31) <= size < 2**31):
             raise self._problem('a fixed type needs "size", a whole number of bytes'
                                 + ("" if "size" not in value else f", not {_show(size)}"),
-                                at + ("size",) if "size" in value else at)
+                                (*at, "size") if "size" in value else at)
         if size < 0 or size > 2**31 - 9:
             raise self._problem(f"fixed size {size} is out of range (0 to {2**31 - 9})",
-                                at + ("size",))
+                                (*at, "size"))
         doc = value.get("doc") if isinstance(value.get("doc"), str) else None
         node = Fixed("fixed", self.file, at, name=name, space=own_space, doc=doc, size=size)
         self._props(node, value, _SCHEMA_RESERVED, at)
@@ -430,7 +430,7 @@ class DocumentParser:
     def _array(self, value: dict[str, Any], space: str | None, at: Pointer) -> Array:
         if "items" not in value:
             raise self._problem('an array needs "items", the type of its elements', at)
-        items = self.parse(value["items"], space, at + ("items",))
+        items = self.parse(value["items"], space, (*at, "items"))
         node = Array("array", self.file, at, items=items)
         if isinstance(items, Ref):
             self._refs.append((items, node, "items"))
@@ -440,7 +440,7 @@ class DocumentParser:
     def _map(self, value: dict[str, Any], space: str | None, at: Pointer) -> Map:
         if "values" not in value:
             raise self._problem('a map needs "values", the type of its values', at)
-        values = self.parse(value["values"], space, at + ("values",))
+        values = self.parse(value["values"], space, (*at, "values"))
         node = Map("map", self.file, at, values=values)
         if isinstance(values, Ref):
             self._refs.append((values, node, "values"))
@@ -453,9 +453,9 @@ class DocumentParser:
             self._note("empty-union", "an empty union: no value can be written with it", at)
         has_ref = False
         for i, raw in enumerate(value):
-            branch = self.parse(raw, space, at + (i,))
+            branch = self.parse(raw, space, (*at, i))
             if isinstance(branch, Union):
-                raise self._problem("a union may not contain a union directly", at + (i,))
+                raise self._problem("a union may not contain a union directly", (*at, i))
             if isinstance(branch, Ref):
                 has_ref = True
                 self._refs.append((branch, node.branches, i))
@@ -482,7 +482,7 @@ class DocumentParser:
             close = difflib.get_close_matches(key, sorted(reserved), n=1, cutoff=0.8)
             if close:
                 self._note("ignored", f"attribute {key!r} is not an Avro attribute and is kept "
-                           f"as a custom property; did you mean {close[0]!r}?", at + (key,),
+                           f"as a custom property; did you mean {close[0]!r}?", (*at, key),
                            key=True)
 
     # -- forward references ------------------------------------------------------------------
@@ -498,7 +498,7 @@ class DocumentParser:
             origin = self.names.origin.get(found.full, self.file)
             if origin != self.file:
                 self.names.used.setdefault(self.file, set()).add(origin)
-            if isinstance(holder, (list, tuple)):
+            if isinstance(holder, list):
                 holder[slot] = found
             else:
                 setattr(holder, slot, found)
@@ -509,7 +509,7 @@ class DocumentParser:
                 self._recheck_default(f, enclosing)
 
     def _recheck_default(self, f: FieldDef, enclosing: tuple[Record, ...]) -> None:
-        at = f.at + ("default",)
+        at = (*f.at, "default")
         try:
             ok = valid_default(f.type, f.default, frozenset(id(r) for r in enclosing))
         except FieldsNotSet as exc:
@@ -540,7 +540,7 @@ def _check_union(node: Union, file: int) -> None:
             what = f"the type {key!r}" if not isinstance(branch, Named) else f"{key!r}"
             raise ParseProblem(f"a union may hold {what} only once (branches {seen[key]} and "
                                f"{i}); two arrays or two maps count as the same type",
-                               file, node.at + (i,))
+                               file, (*node.at, i))
         seen[key] = i
 
 
