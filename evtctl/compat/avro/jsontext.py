@@ -2,10 +2,11 @@
 
 The parse is the C ``json`` module's. What it lets through that Jackson (Apache Avro's JSON
 parser) refuses or that evtctl refuses on purpose is caught here: ``NaN``/``Infinity``
-literals, duplicate keys (Jackson keeps the last silently; evtctl names the second), nesting
-deeper than :data:`MAX_DEPTH`. Positions (line, column) of a value are found by
-:func:`locate`, a small scanner run only when a finding needs its place, so a clean file costs
-one ``json.loads`` and one walk.
+literals, duplicate keys (Jackson keeps the last silently; evtctl names the second); the
+parser refuses schemas nested deeper than :data:`MAX_DEPTH`. Positions (line, column) of a
+value are found by :func:`locate`, a small scanner run only when a finding needs its place,
+so a clean file costs one ``json.loads`` (the parser's own visit counts the keys for the
+duplicate check).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-MAX_DEPTH = 200  # JSON nesting; a real Avro schema is rarely a tenth of this
+MAX_DEPTH = 200  # schema nesting (JSON levels); a real Avro schema is rarely a tenth of this
 
 Pointer = tuple[str | int, ...]
 
@@ -38,19 +38,16 @@ class JsonTextError(Exception):
         self.limit = limit
 
 
-@dataclass(frozen=True)
-class _Deep:
-    path: Pointer
-
-
 def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
 def parse(text: str) -> Any:
-    """The JSON value of ``text``, or :class:`JsonTextError` with the place of the problem."""
+    """The JSON value of ``text``, or :class:`JsonTextError` with the place of the problem.
+    Duplicate keys are looked for afterwards (:func:`duplicate`), by whoever counts the keys
+    of the objects it reads."""
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise JsonTextError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except ValueError as exc:  # NaN / Infinity, which JSON (and Jackson) do not allow
@@ -60,68 +57,44 @@ def parse(text: str) -> Any:
                             "rejects it too); write it as a string default if you mean it",
                             line, column) from None
     except RecursionError:
-        raise JsonTextError(f"document is nested more than {MAX_DEPTH} levels deep", 1, 1,
+        raise JsonTextError("document is nested too deeply to read", 1, 1,
                             limit=True) from None
-    keys, deep = _walk(value)
-    if deep is not None:
-        line, column = locate(text, deep.path)
-        raise JsonTextError(f"document is nested more than {MAX_DEPTH} levels deep", line,
-                            column, limit=True)
-    if keys != _key_tokens(text):
-        found = _first_duplicate(text)
-        if found is not None:
-            offset, key = found
-            line, column = position(text, offset)
-            raise JsonTextError(f"duplicate key {key!r} in one object (Avro's parser would keep "
-                                "the last one silently)", line, column)
-    return value
 
 
-def _walk(value: Any) -> tuple[int, _Deep | None]:
-    """(number of keys in all objects, first place nested deeper than MAX_DEPTH)."""
-    keys = 0
-    level: list[Any] = [value] if type(value) in (dict, list) else []
-    depth = 0
-    while level:  # breadth first, one list per level: no per-node bookkeeping
-        if depth >= MAX_DEPTH:
-            return keys, _Deep(_deep_path(value))
-        below: list[Any] = []
-        for node in level:
-            if type(node) is dict:
-                keys += len(node)
-                below.extend(v for v in node.values() if type(v) in (dict, list))
-            else:
-                below.extend(v for v in node if type(v) in (dict, list))
-        level = below
-        depth += 1
-    return keys, None
+def duplicate(text: str, keys: int) -> JsonTextError | None:
+    """The first duplicate key of ``text``, whose objects hold ``keys`` keys once parsed
+    (json keeps the last of equal keys, as Jackson does), or None.
+
+    Cheap when there is none: every key token ends with ``":``, so without white space
+    before a colon the text has at least as many ``":`` as key tokens, and as many only if
+    no string value holds one; equal counts then prove there is no duplicate. Anything else
+    is scanned exactly."""
+    if text.count('":') == keys and _SPACED_COLON.search(text) is None:
+        return None
+    found = _first_duplicate(text)
+    if found is None:
+        return None
+    offset, key = found
+    line, column = position(text, offset)
+    return JsonTextError(f"duplicate key {key!r} in one object (Avro's parser would keep the "
+                         "last one silently)", line, column)
 
 
-def _deep_path(value: Any) -> Pointer:
-    """The path to the first container MAX_DEPTH levels down (only on the refusal path)."""
-    stack: list[tuple[Any, int, Any]] = [(value, 0, None)]
+_SPACED_COLON = re.compile(r'"\s+:')
+
+
+def nested_keys(value: Any) -> int:
+    """How many keys the objects inside ``value`` hold (iteratively: any depth)."""
+    total = 0
+    stack = [value]
     while stack:
-        node, depth, path = stack.pop()
-        if depth >= MAX_DEPTH:
-            return _rebuild(path)
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        stack.extend((v, depth + 1, (k, path)) for k, v in items if isinstance(v, (dict, list)))
-    return ()
-
-
-def _rebuild(path: Any) -> Pointer:
-    out: list[str | int] = []
-    while path is not None:
-        out.append(path[0])
-        path = path[1]
-    return tuple(reversed(out))
-
-
-_KEY = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
-
-
-def _key_tokens(text: str) -> int:
-    return len(_KEY.findall(text))
+        node = stack.pop()
+        if type(node) is dict:
+            total += len(node)
+            stack.extend(v for v in node.values() if type(v) in (dict, list))
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) in (dict, list))
+    return total
 
 
 def _tokens(text: str) -> Iterator[tuple[int, str, str]]:

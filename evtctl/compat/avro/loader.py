@@ -136,7 +136,22 @@ def _parse_all(files: list[SourceFile], names: Names, validate_defaults: bool
     # references (file 1..n) first, the main schema (file 0) last
     for index in [*range(1, len(files)), 0]:
         parser = DocumentParser(names, index, validate_defaults=validate_defaults)
-        node = parser.document(files[index].value)
+        try:
+            node = parser.document(files[index].value)
+        except (ParseProblem, RecursionError) as exc:
+            # a duplicate key explains more than what it broke: report it first
+            duplicate = jsontext.duplicate(files[index].text, -1)
+            if duplicate is not None:
+                raise SchemaFileError(duplicate.message, files[index].label, duplicate.line,
+                                      duplicate.column, SchemaErrorKind.SYNTAX) from None
+            if isinstance(exc, RecursionError):
+                raise ParseProblem("schema is nested too deeply to read", index, (),
+                                   kind=SchemaErrorKind.LIMIT) from None
+            raise
+        duplicate = jsontext.duplicate(files[index].text, parser.keys)
+        if duplicate is not None:
+            raise SchemaFileError(duplicate.message, files[index].label, duplicate.line,
+                                  duplicate.column, SchemaErrorKind.SYNTAX)
         notes.extend(parser.notes)
         if index == 0:
             root = node

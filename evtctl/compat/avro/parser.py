@@ -19,6 +19,7 @@ defined (Avro 1.12), across documents it may not.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from evtctl.compat.avro.defaults import (
     union_default_branch,
     valid_default,
 )
-from evtctl.compat.avro.jsontext import Pointer
+from evtctl.compat.avro.jsontext import MAX_DEPTH, Pointer, nested_keys
 from evtctl.compat.avro.model import (
     MISSING,
     NAMED,
@@ -58,6 +59,9 @@ _KNOWN_PROPS = frozenset(("logicalType", "precision", "scale", "java-class", "av
                           "connect.name", "connect.doc", "connect.version", "connect.default",
                           "connect.parameters", "javaAnnotation"))
 _ORDERS = ("ASCENDING", "DESCENDING", "IGNORE")
+_DESCENDED = frozenset(("type", "fields", "items", "values"))  # the parser visits these
+_FIELD_PLAIN = frozenset(("name", "type", "doc", "order"))  # keys without nested objects
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KINDS_WORD = ('a primitive type name or one of "record", "error", "enum", "fixed", '
                '"array", "map"')
 
@@ -104,6 +108,7 @@ class DocumentParser:
         self.file = file
         self.validate_defaults = validate_defaults
         self.notes: list[Note] = []
+        self.keys = 0  # keys of every JSON object in the document (for the duplicate check)
         self._refs: list[tuple[Ref, Any, Any]] = []  # (placeholder, holder, slot)
         self._unions_with_refs: list[Union] = []
         self._enclosing: list[Record] = []  # records being parsed, outermost first
@@ -126,7 +131,11 @@ class DocumentParser:
     def parse(self, value: Any, space: str | None, at: Pointer) -> Node:
         if isinstance(value, str):
             return self._find(value, space, at)
+        if len(at) > MAX_DEPTH:
+            raise self._problem(f"schema is nested more than {MAX_DEPTH} levels deep",
+                                at, kind=SchemaErrorKind.LIMIT)
         if isinstance(value, dict):
+            self._count(value)
             kind = value.get("type")
             if not isinstance(kind, str):
                 raise self._problem(
@@ -300,10 +309,53 @@ class DocumentParser:
         return node
 
     def _field(self, raw: Any, space: str | None, at: Pointer) -> FieldDef:
-        if not isinstance(raw, dict):
+        if type(raw) is not dict:
             raise self._problem(f"a field must be an object with \"name\" and \"type\", not "
                                 f"{_json_kind(raw)}", at)
-        name = raw.get("name")
+        self.keys += len(raw)
+        plain = raw.keys() <= _FIELD_PLAIN  # the everyday field: nothing unusual to look at
+        if not plain:
+            for key, inner in raw.items():
+                if key != "type" and type(inner) in (dict, list):
+                    self.keys += nested_keys(inner)
+        given_name = raw.get("name")
+        if type(given_name) is not str or _ASCII_NAME.fullmatch(given_name) is None:
+            self._field_name(raw, given_name, at)
+        name: str = given_name
+        if "type" not in raw:
+            raise self._problem(f'field {name!r} has no "type"', at)
+        node = self.parse(raw["type"], space, (*at, "type"))
+        order = "ascending"
+        default = MISSING
+        doc = None
+        aliases: tuple[str, ...] = ()
+        if not plain or len(raw) > 2:
+            if "order" in raw:
+                given = raw["order"]
+                if not isinstance(given, str) or given.upper() not in _ORDERS:
+                    raise self._problem(f'"order" must be "ascending", "descending" or '
+                                        f'"ignore", not {given!r}', (*at, "order"))
+                order = given.lower()
+            if "default" in raw:
+                default = self._check_default(name, node, raw["default"], (*at, "default"))
+            if "logicalType" in raw and node.logical is None:
+                self._note("ignored", f'"logicalType" on field {name!r} is ignored (as Java '
+                           'warns): it belongs inside the field\'s "type"',
+                           (*at, "logicalType"), key=True)
+            given_doc = raw.get("doc")
+            doc = given_doc if isinstance(given_doc, str) else None
+            if "aliases" in raw:
+                aliases = tuple(self._aliases(raw, at))
+            if not plain:
+                self._typos(raw, _FIELD_RESERVED, at)
+        f = FieldDef(name, node, at, default, aliases, order, doc)
+        if type(node) is Ref:
+            self._refs.append((node, f, "type"))
+        return f
+
+    def _field_name(self, raw: dict[str, Any], name: Any, at: Pointer) -> None:
+        """A field name that is not a plain ASCII name: an error, or a note (Java accepts
+        other Unicode letters)."""
         if not isinstance(name, str):
             raise self._problem('a field needs "name" as a string'
                                 + ("" if "name" not in raw else f", not {_json_kind(name)}"),
@@ -311,31 +363,8 @@ class DocumentParser:
         problem = java_name_problem(name)
         if problem is not None:
             raise self._problem(f"invalid field name {name!r}: {problem}", (*at, "name"))
-        if not portable_name(name):
-            self._note("name", f"field name {name!r} is not portable: the Avro specification "
-                       "allows only [A-Za-z_][A-Za-z0-9_]*", (*at, "name"))
-        if "type" not in raw:
-            raise self._problem(f'field {name!r} has no "type"', at)
-        node = self.parse(raw["type"], space, (*at, "type"))
-        order = "ascending"
-        if "order" in raw:
-            given = raw["order"]
-            if not isinstance(given, str) or given.upper() not in _ORDERS:
-                raise self._problem(f'"order" must be "ascending", "descending" or "ignore", '
-                                    f"not {given!r}", (*at, "order"))
-            order = given.lower()
-        default = raw.get("default", MISSING) if "default" in raw else MISSING
-        if default is not MISSING:
-            default = self._check_default(name, node, default, (*at, "default"))
-        if "logicalType" in raw and node.logical is None:
-            self._note("ignored", f'"logicalType" on field {name!r} is ignored (as Java warns): '
-                       'it belongs inside the field\'s "type"', (*at, "logicalType"), key=True)
-        doc = raw.get("doc") if isinstance(raw.get("doc"), str) else None
-        f = FieldDef(name, node, at, default, tuple(self._aliases(raw, at)), order, doc)
-        self._typos(raw, _FIELD_RESERVED, at)
-        if isinstance(node, Ref):
-            self._refs.append((node, f, "type"))
-        return f
+        self._note("name", f"field name {name!r} is not portable: the Avro specification "
+                   "allows only [A-Za-z_][A-Za-z0-9_]*", (*at, "name"))
 
     def _check_default(self, name: str, node: Node, default: Any, at: Pointer) -> Any:
         if node.kind in ("float", "double") and isinstance(default, str):
@@ -467,6 +496,12 @@ class DocumentParser:
         return node
 
     # -- attributes --------------------------------------------------------------------------
+
+    def _count(self, value: dict[str, Any]) -> None:
+        self.keys += len(value)
+        for key, inner in value.items():
+            if key not in _DESCENDED and type(inner) in (dict, list):
+                self.keys += nested_keys(inner)
 
     def _props(self, node: Node, value: dict[str, Any], reserved: frozenset[str],
                at: Pointer) -> None:
