@@ -321,7 +321,7 @@ class DocumentParser:
         given_name = raw.get("name")
         if type(given_name) is not str or _ASCII_NAME.fullmatch(given_name) is None:
             self._field_name(raw, given_name, at)
-        name: str = given_name
+        name = str(given_name)  # a str: _field_name raised otherwise
         if "type" not in raw:
             raise self._problem(f'field {name!r} has no "type"', at)
         node = self.parse(raw["type"], space, (*at, "type"))
