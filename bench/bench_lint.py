@@ -5,7 +5,9 @@ once (every manifest with PyYAML's C loader, every schema with json) — nothing
 can lint them. Both are timed as whole processes, in the same run, so the ratio holds
 on a noisy machine. Start-up is measured the same way against `python -c pass`.
 
-    python bench/bench_lint.py --services 1000 [--repeat 3]
+    python bench/bench_lint.py --services 1000 [--repeat 3] [--format json|avro]
+
+``--format avro`` lints the organisation with Avro contracts (``gen_org.py --format avro``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ for folder, _dirs, files in os.walk(sys.argv[1]):
             data = fh.read()
         if name.endswith((".yaml", ".yml")):
             list(yaml.load_all(data, Loader=loader))
-        elif name.endswith(".json"):
+        elif name.endswith((".json", ".avsc")):
             json.loads(data)
 """
 
@@ -52,10 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--format", choices=("json", "avro"), default="json")
     args = parser.parse_args()
     exe = [sys.executable, "-m", "evtctl"]
     with tempfile.TemporaryDirectory() as tmp:
-        org = generate(Path(tmp) / "org", args.services)
+        org = generate(Path(tmp) / "org", args.services, fmt=args.format)
         files = sum(1 for _ in org.rglob("*") if _.is_file())
         floor, cold, warm, nocache = [], [], [], []
         for _ in range(args.repeat):
@@ -71,7 +74,8 @@ def main() -> None:
             version.append(_time([*exe, "--version"]))
             helpcmd.append(_time([*exe, "--help"]))
     f = statistics.median(floor)
-    print(f"organisation: {args.services} services, {files} files; median of {args.repeat} runs")
+    print(f"organisation: {args.services} services ({args.format} contracts), {files} files; "
+          f"median of {args.repeat} runs")
     print(f"parse floor             {f:7.2f} s   1.00x")
     for label, runs in (
         ("lint, cold cache", cold),
