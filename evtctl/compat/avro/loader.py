@@ -11,6 +11,7 @@ column.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -55,17 +56,15 @@ def read_file(path: Path, kind_missing: SchemaErrorKind, kind_outside: SchemaErr
               root: Path | None, what: str) -> SourceFile:
     """Read and parse one JSON file, with every error placed."""
     try:
-        real = path.resolve()
-    except (OSError, RuntimeError) as exc:
+        real = os.path.realpath(path, strict=False)
+    except (OSError, RuntimeError, ValueError) as exc:
         raise SchemaFileError(f"cannot resolve {what} {path}: {exc}", path,
                               kind=SchemaErrorKind.UNREADABLE) from None
     if root is not None:
-        top = root.resolve()
-        if real != top and top not in real.parents:
+        top = _real_root(str(root))
+        if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
             raise SchemaFileError(f"{what} {path} is outside the project folder {top}", path,
                                   kind=kind_outside)
-    if not real.is_file():
-        raise SchemaFileError(f"{what} {path} not found", path, kind=kind_missing)
     try:
         with open(real, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -75,10 +74,17 @@ def read_file(path: Path, kind_missing: SchemaErrorKind, kind_outside: SchemaErr
             data = fh.read(MAX_BYTES + 1)
     except SchemaFileError:
         raise
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        raise SchemaFileError(f"{what} {path} not found", path, kind=kind_missing) from None
     except OSError as exc:
         raise SchemaFileError(f"cannot read file: {exc.strerror or exc}", real,
                               kind=SchemaErrorKind.UNREADABLE) from None
-    return source_from_bytes(data, real, str(real))
+    return source_from_bytes(data, Path(real), real)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def source_from_bytes(data: bytes, path: Path, label: str) -> SourceFile:

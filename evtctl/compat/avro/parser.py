@@ -19,6 +19,7 @@ defined (Avro 1.12), across documents it may not.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,19 +219,14 @@ class DocumentParser:
                                 "type's name (give it a namespace or another name)",
                                 (*at, "name"))
         if space is not None:
-            for part in space.split("."):
-                problem = java_name_problem(part)
-                if problem is not None:
-                    key = "namespace" if dot < 0 and "namespace" in value else "name"
-                    where = (*at, key)
-                    raise self._problem(f"invalid namespace {space!r}: part {part!r}: {problem}",
-                                        where)
-        for part in (*(space.split(".") if space else ()), simple):
-            if not portable_name(part):
-                self._note("name", f"name {full!r} is not portable: the Avro specification "
-                           "allows only [A-Za-z_][A-Za-z0-9_]* (Java accepts other letters, "
-                           "other libraries reject them)", (*at, "name"))
-                break
+            part_problem = _namespace_problem(space)
+            if part_problem is not None:
+                key = "namespace" if dot < 0 and "namespace" in value else "name"
+                raise self._problem(f"invalid namespace {space!r}: {part_problem}", (*at, key))
+        if not (portable_name(simple) and (space is None or _portable_space(space))):
+            self._note("name", f"name {full!r} is not portable: the Avro specification "
+                       "allows only [A-Za-z_][A-Za-z0-9_]* (Java accepts other letters, "
+                       "other libraries reject them)", (*at, "name"))
         return simple, space
 
     def _aliases(self, value: dict[str, Any], at: Pointer) -> list[str]:
@@ -565,6 +561,21 @@ class DocumentParser:
 
     def _note(self, kind: str, message: str, at: Pointer, *, key: bool = False) -> None:
         self.notes.append(Note(kind, message, self.file, at, key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _namespace_problem(space: str) -> str | None:
+    """Java's check of each namespace part (``ParseContext.requireValidFullName``)."""
+    for part in space.split("."):
+        problem = java_name_problem(part)
+        if problem is not None:
+            return f"part {part!r}: {problem}"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _portable_space(space: str) -> bool:
+    return all(portable_name(part) for part in space.split("."))
 
 
 def _check_union(node: Union, file: int) -> None:
