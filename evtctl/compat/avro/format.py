@@ -162,7 +162,7 @@ def _reference_name(content: Any, index: int) -> str:
     """The full name of the first named type a reference file defines (its top-level one
     when the file's root is a named type)."""
     value = content.file(index).value
-    from evtctl.compat.avro.loader import _defined_names
+    from evtctl.compat.avro.loader import defined_names
 
     if isinstance(value, dict) and isinstance(value.get("name"), str):
         name: str = value["name"]
@@ -170,7 +170,7 @@ def _reference_name(content: Any, index: int) -> str:
         if "." not in name and isinstance(space, str) and space:
             return f"{space}.{name}"
         return name
-    names = sorted(_defined_names(value))
+    names = sorted(defined_names(value))
     return names[0] if names else str(content.file(index).path.name)
 
 

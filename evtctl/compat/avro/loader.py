@@ -115,7 +115,7 @@ def build(main: SourceFile, references: list[SourceFile], *, validate_defaults: 
     """Parse the files as one set of names: references first, in an order where every file
     comes after the files whose types it uses."""
     order = list(range(len(references)))
-    defined = [_defined_names(ref.value) for ref in references]
+    defined = [defined_names(ref.value) for ref in references]
     needs: dict[int, set[int]] = {}
     for _attempt in range(len(references) ** 2 + 1):
         names = Names()
@@ -208,7 +208,7 @@ def _path(needs: dict[int, set[int]], start: int, goal: int) -> list[int] | None
     return None
 
 
-def _defined_names(value: Any) -> set[str]:
+def defined_names(value: Any) -> set[str]:
     """Full names of the named types a document defines (a cheap walk, no validation)."""
     out: set[str] = set()
     stack: list[tuple[Any, str | None]] = [(value, None)]
