@@ -1,0 +1,195 @@
+"""The compiler worker: a child process that runs protoc (``grpc_tools``) on request.
+
+protoc is C++ code run in-process by ``grpc_tools``; a crash, a hang or a runaway
+allocation on hostile input must never reach the user's process, so it runs here, under a
+memory limit, and the parent (:mod:`evtctl.compat.protobuf.compiler`) bounds each request
+in time and restarts the worker if it dies. Requests and answers are length-prefixed
+pickles on the worker's stdin/stdout (only evtctl's own processes are at either end).
+
+Besides the project's include paths, protoc sees the files evtctl supplies offline, as
+Confluent Schema Registry knows them without references: Google's well-known types
+(``google/protobuf/*.proto``, shipped by grpcio-tools), Google's common types
+(``google/type/*.proto``, from googleapis-common-protos) and Confluent's own
+(``confluent/meta.proto``, ``confluent/type/*.proto``, read from the descriptors that the
+confluent-kafka package ships).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import struct
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct(">I")
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space protoc may use
+
+
+def send(stream: BinaryIO, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: BinaryIO) -> Any:
+    header = _read_exactly(stream, _HEADER.size)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    data = _read_exactly(stream, size)
+    if data is None:
+        return None
+    return pickle.loads(data)  # noqa: S301 - our own parent or child at the other end
+
+
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def well_known_root() -> Path:
+    """Where grpcio-tools keeps ``google/protobuf/*.proto``."""
+    import grpc_tools
+
+    return Path(grpc_tools.__file__).parent / "_proto"
+
+
+def _confluent_descriptors() -> list[bytes]:
+    """The serialized ``FileDescriptorProto``s confluent-kafka ships for Confluent's own
+    ``.proto`` files, read from its generated modules without importing them (importing
+    would load its Schema Registry client)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("confluent_kafka")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    base = Path(next(iter(spec.submodule_search_locations))) / "schema_registry" / "confluent"
+    out: list[bytes] = []
+    for module in sorted(base.rglob("*_pb2.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "AddSerializedFile" and node.args):
+                value = ast.literal_eval(node.args[0])
+                if isinstance(value, bytes):
+                    out.append(value)
+    return out
+
+
+def _google_type_files() -> tuple[Path | None, list[str]]:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        root = Path(str(distribution("googleapis-common-protos").locate_file("")))
+    except PackageNotFoundError:
+        return None, []
+    names = sorted(p.relative_to(root).as_posix() for p in (root / "google" / "type").glob(
+        "*.proto"))
+    return root, names
+
+
+def build_known_set(run_main: Any, folder: Path) -> Path:
+    """One ``FileDescriptorSet`` of the files evtctl supplies besides the well-known types."""
+    from google.protobuf import descriptor_pb2
+
+    known = descriptor_pb2.FileDescriptorSet()
+    seen: set[str] = set()
+    root, names = _google_type_files()
+    if root is not None and names:
+        out = folder / "google-type.pb"
+        args = ["protoc", f"-I{root}", f"-I{well_known_root()}", "--include_imports",
+                f"--descriptor_set_out={out}", *names]
+        if run_main([a.encode() for a in args]) == 0:
+            for f in descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes()).file:
+                if not f.name.startswith("google/protobuf/") and f.name not in seen:
+                    seen.add(f.name)
+                    known.file.append(f)
+    for data in _confluent_descriptors():
+        f = descriptor_pb2.FileDescriptorProto.FromString(data)
+        if f.name not in seen and f.name.startswith("confluent/"):
+            seen.add(f.name)
+            known.file.append(f)
+    path = folder / "known.pb"
+    path.write_bytes(known.SerializeToString())
+    return path
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        limit = int(os.environ.get("EVTCTL_PROTOC_MEMORY", MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
+        pass
+
+
+def _compile(run_main: Any, request: dict[str, Any], known: Path, folder: Path) -> dict[str, Any]:
+    from google.protobuf import descriptor_pb2
+
+    from evtctl.compat.protobuf.descriptors import build_files
+
+    out = folder / "out.pb"
+    errors = folder / "stderr.txt"
+    args = ["protoc"]
+    args += [f"-I{p}" for p in request["includes"]]
+    args += [f"-I{well_known_root()}", f"--descriptor_set_in={known}", "--include_imports",
+             "--include_source_info", f"--descriptor_set_out={out}", *request["inputs"]]
+    out.unlink(missing_ok=True)
+    with errors.open("w+b") as err:
+        saved = os.dup(2)
+        os.dup2(err.fileno(), 2)
+        try:
+            code = run_main([a.encode() for a in args])
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if code != 0 or not out.exists():
+        return {"ok": False, "stderr": stderr}
+    data = out.read_bytes()
+    files = build_files(descriptor_pb2.FileDescriptorSet.FromString(data), {})
+    return {"ok": True, "stderr": stderr, "files": files, "descriptor_set": data}
+
+
+def main() -> int:
+    # Keep the protocol's pipes away from file descriptors 0-2, which protoc may touch.
+    requests = os.fdopen(os.dup(0), "rb")
+    answers = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    _limit_memory()
+    from grpc_tools import _protoc_compiler
+
+    with tempfile.TemporaryDirectory(prefix="evtctl-protoc-") as tmp:
+        folder = Path(tmp)
+        known = build_known_set(_protoc_compiler.run_main, folder)
+        send(answers, {"ready": True})
+        while True:
+            request = receive(requests)
+            if request is None:
+                return 0
+            try:
+                answer = _compile(_protoc_compiler.run_main, request, known, folder)
+            except MemoryError:
+                answer = {"ok": False, "limit": "memory"}
+            except Exception:  # answered, so the parent reports it instead of hanging
+                answer = {"ok": False, "internal": traceback.format_exc(limit=3)}
+            send(answers, answer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
