@@ -27,6 +27,9 @@ _FILE_PACKAGE, _FILE_DEPENDENCY, _FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE, _FILE
 _MSG_FIELD, _MSG_NESTED, _MSG_ENUM, _MSG_EXTENSION = 2, 3, 4, 6
 _FIELD_NAME, _FIELD_TYPE, _FIELD_TYPE_NAME, _FIELD_DEFAULT, _FIELD_JSON_NAME = 1, 5, 6, 7, 10
 _ENUM_VALUE, _SERVICE_METHOD = 2, 2
+# options.features.json_format: DescriptorProto.options=7, MessageOptions.features=12;
+# EnumDescriptorProto.options=3, EnumOptions.features=7; FeatureSet.json_format=6.
+_MSG_JSON_FORMAT, _ENUM_JSON_FORMAT = (7, 12, 6), (3, 7, 6)
 _METHOD_INPUT, _METHOD_OUTPUT, _METHOD_OPTIONS, _IDEMPOTENCY = 2, 3, 4, 34
 
 _TYPE_NAMES = {
@@ -171,6 +174,7 @@ class _FileBuilder:
             reserved_names=tuple(m.reserved_name),
             json_format=_json_format(features.json_format), loc=self.loc(path),
             map_entry=bool(m.options.map_entry), group=full in self.group_types,
+            json_format_loc=self.maybe_loc(path + _MSG_JSON_FORMAT),
         )
 
     def field(self, f: Any, prefix: str, path: tuple[int, ...], parent: _Features,
@@ -243,6 +247,7 @@ class _FileBuilder:
             reserved_ranges=tuple((r.start, r.end) for r in e.reserved_range),
             reserved_names=tuple(e.reserved_name),
             json_format=_json_format(features.json_format), loc=self.loc(path),
+            json_format_loc=self.maybe_loc(path + _ENUM_JSON_FORMAT),
         )
 
     def service(self, s: Any, prefix: str, path: tuple[int, ...]) -> Service:

@@ -89,6 +89,7 @@ class Enum:
     reserved_names: tuple[str, ...]
     json_format: str  # resolved feature: "ALLOW" or "LEGACY_BEST_EFFORT"
     loc: Loc
+    json_format_loc: Loc | None = None  # where the feature is set on the enum itself
 
     def by_number(self) -> dict[int, list[EnumValue]]:
         out: dict[int, list[EnumValue]] = {}
@@ -112,6 +113,7 @@ class Message:
     loc: Loc
     map_entry: bool = False
     group: bool = False  # the type of a proto2 group
+    json_format_loc: Loc | None = None  # where the feature is set on the message itself
 
 
 @dataclass(frozen=True)

@@ -143,8 +143,10 @@ class _Checker:
                 self.add("FIELD_NO_DELETE_UNLESS_NAME_RESERVED", self.path(name, number),
                          cm.loc, f'Previously present {what} was deleted without reserving '
                          f'the name "{pf.name}".')
-        prev_required = {n for n, f in prev_fields.items() if f.cardinality == "required"}
-        cur_required = {n for n, f in cur_fields.items() if f.cardinality == "required"}
+        # buf reads the declared label here (an editions LEGACY_REQUIRED field is declared
+        # optional); its cardinality rules see the resolved presence.
+        prev_required = {n for n, f in prev_fields.items() if f.label == "required"}
+        cur_required = {n for n, f in cur_fields.items() if f.label == "required"}
         for number in sorted(prev_required - cur_required):
             self.add("MESSAGE_SAME_REQUIRED_FIELDS", self.path(name, number), cm.loc,
                      f'Message "{pm.name}" had required field "{number}" deleted.')
@@ -156,7 +158,7 @@ class _Checker:
                       cm.reserved_names, "RESERVED_MESSAGE_NO_DELETE", "message", cm.name,
                       self.path(name), cm.loc)
         if pm.json_format == "ALLOW" and cm.json_format != "ALLOW":
-            self.add("MESSAGE_SAME_JSON_FORMAT", self.path(name), cm.loc,
+            self.add("MESSAGE_SAME_JSON_FORMAT", self.path(name), cm.json_format_loc or cm.loc,
                      f'Message "{cm.name}" JSON format support changed from ALLOW to '
                      f"{cm.json_format}.")
 
@@ -279,7 +281,8 @@ class _Checker:
                       ce.reserved_names, "RESERVED_ENUM_NO_DELETE", "enum", ce.name, path,
                       ce.loc)
         if pe.json_format == "ALLOW" and ce.json_format != "ALLOW":
-            self.add("ENUM_SAME_JSON_FORMAT", path, ce.loc, f'Enum "{ce.name}" JSON format '
+            self.add("ENUM_SAME_JSON_FORMAT", path, ce.json_format_loc or ce.loc,
+                     f'Enum "{ce.name}" JSON format '
                      f"support changed from ALLOW to {ce.json_format}.")
 
     def path_enum(self, e: Enum) -> str:
@@ -291,7 +294,7 @@ class _Checker:
     def enum_names(self, ce: Enum, prev: list[object], cur: list[object]) -> None:
         prev_names = sorted(getattr(v, "name", "") for v in prev)
         cur_names = sorted(getattr(v, "name", "") for v in cur)
-        if set(cur_names) <= set(prev_names):
+        if set(prev_names) <= set(cur_names):  # every earlier name still names the number
             return
         for v in cur:
             number = getattr(v, "number", 0)
