@@ -10,6 +10,7 @@ time-out. A worker that dies, hangs or runs out of memory becomes a clear
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import selectors
 import struct
@@ -64,7 +65,8 @@ class _Worker:
             return
         try:
             if proc.stdin:
-                proc.stdin.close()
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
             proc.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
             proc.kill()
@@ -78,9 +80,9 @@ class _Worker:
 
         if os.getpid() != self.pid:  # forked: the worker belongs to the parent process
             self.proc, self.pid = None, os.getpid()
-        proc = self.proc if self.proc is not None and self.proc.poll() is None else None
-        if proc is None:
-            proc = self._start()
+        if self.proc is not None and self.proc.poll() is not None:
+            self.stop()  # it died since the last request: close its pipes, start anew
+        proc = self.proc if self.proc is not None else self._start()
         assert proc.stdin is not None
         try:
             send(proc.stdin, message)  # type: ignore[arg-type]
@@ -118,7 +120,7 @@ class _Worker:
                 if size is None and len(buffer) >= 4:
                     (size,) = struct.unpack(">I", bytes(buffer[:4]))
                     need = 4 + size
-        return pickle.loads(bytes(buffer[4:need]))  # noqa: S301 - our own worker
+        return pickle.loads(bytes(buffer[4:need]))
 
 
 _WORKER = _Worker()

@@ -23,7 +23,8 @@ from evtctl.compat.protobuf.model import (
 )
 
 # Field numbers in descriptor.proto, for source-info paths.
-_FILE_PACKAGE, _FILE_DEPENDENCY, _FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE, _FILE_EXTENSION = 2, 3, 4, 5, 6, 7
+_FILE_PACKAGE, _FILE_DEPENDENCY, _FILE_MESSAGE = 2, 3, 4
+_FILE_ENUM, _FILE_SERVICE, _FILE_EXTENSION = 5, 6, 7
 _MSG_FIELD, _MSG_NESTED, _MSG_ENUM, _MSG_EXTENSION = 2, 3, 4, 6
 _FIELD_NAME, _FIELD_TYPE, _FIELD_TYPE_NAME, _FIELD_DEFAULT, _FIELD_JSON_NAME = 1, 5, 6, 7, 10
 _ENUM_VALUE, _SERVICE_METHOD = 2, 2
@@ -138,7 +139,8 @@ class _FileBuilder:
             name=self.name, package=p.package, syntax=self.syntax, edition=edition,
             messages=messages, enums=enums, services=services, extensions=extensions,
             dependencies=tuple(p.dependency),
-            dependency_locs=tuple(self.loc((_FILE_DEPENDENCY, i)) for i in range(len(p.dependency))),
+            dependency_locs=tuple(self.loc((_FILE_DEPENDENCY, i))
+                                  for i in range(len(p.dependency))),
             package_loc=self.loc((_FILE_PACKAGE,)),
             origin=self.origin,
         )
@@ -151,19 +153,19 @@ class _FileBuilder:
         synthetic = {f.oneof_index for f in m.field if f.proto3_optional
                      and f.HasField("oneof_index")}
         fields = tuple(
-            self.field(f, full + ".", path + (_MSG_FIELD, i), features, m, oneof_names)
+            self.field(f, full + ".", (*path, _MSG_FIELD, i), features, m, oneof_names)
             for i, f in enumerate(m.field)
         )
         nested = tuple(
-            self.message(n, full + ".", path + (_MSG_NESTED, i), features)
+            self.message(n, full + ".", (*path, _MSG_NESTED, i), features)
             for i, n in enumerate(m.nested_type)
         )
         enums = tuple(
-            self.enum(e, full + ".", path + (_MSG_ENUM, i), features)
+            self.enum(e, full + ".", (*path, _MSG_ENUM, i), features)
             for i, e in enumerate(m.enum_type)
         )
         extensions = tuple(
-            self.field(f, full + ".", path + (_MSG_EXTENSION, i), features, None, ())
+            self.field(f, full + ".", (*path, _MSG_EXTENSION, i), features, None, ())
             for i, f in enumerate(m.extension)
         )
         return Message(
@@ -230,9 +232,9 @@ class _FileBuilder:
             json_name=f.json_name if f.HasField("json_name") else _default_json_name(f.name),
             cardinality=cardinality,
             default=f.default_value if f.HasField("default_value") else None,
-            loc=self.loc(path), type_loc=type_loc, name_loc=self.loc(path + (_FIELD_NAME,)),
-            json_name_loc=self.maybe_loc(path + (_FIELD_JSON_NAME,)),
-            default_loc=self.maybe_loc(path + (_FIELD_DEFAULT,)),
+            loc=self.loc(path), type_loc=type_loc, name_loc=self.loc((*path, _FIELD_NAME)),
+            json_name_loc=self.maybe_loc((*path, _FIELD_JSON_NAME)),
+            default_loc=self.maybe_loc((*path, _FIELD_DEFAULT)),
             extendee=f.extendee.removeprefix(".") if f.extendee else "",
             full_name=prefix + f.name if f.extendee else "",
             group_syntax=group_syntax,
@@ -242,7 +244,7 @@ class _FileBuilder:
         features = parent.under(e.options)
         return Enum(
             name=e.name, full_name=prefix + e.name,
-            values=tuple(EnumValue(v.name, v.number, self.loc(path + (_ENUM_VALUE, i)))
+            values=tuple(EnumValue(v.name, v.number, self.loc((*path, _ENUM_VALUE, i)))
                          for i, v in enumerate(e.value)),
             reserved_ranges=tuple((r.start, r.end) for r in e.reserved_range),
             reserved_names=tuple(e.reserved_name),
@@ -253,15 +255,15 @@ class _FileBuilder:
     def service(self, s: Any, prefix: str, path: tuple[int, ...]) -> Service:
         methods = []
         for i, m in enumerate(s.method):
-            mp = path + (_SERVICE_METHOD, i)
+            mp = (*path, _SERVICE_METHOD, i)
             methods.append(Method(
                 name=m.name, input=m.input_type.removeprefix("."),
                 output=m.output_type.removeprefix("."),
                 client_streaming=m.client_streaming, server_streaming=m.server_streaming,
                 idempotency=_IDEMPOTENCY_NAMES.get(m.options.idempotency_level, "?"),
-                loc=self.loc(mp), input_loc=self.loc(mp + (_METHOD_INPUT,)),
-                output_loc=self.loc(mp + (_METHOD_OUTPUT,)),
-                idempotency_loc=self.maybe_loc(mp + (_METHOD_OPTIONS, _IDEMPOTENCY)),
+                loc=self.loc(mp), input_loc=self.loc((*mp, _METHOD_INPUT)),
+                output_loc=self.loc((*mp, _METHOD_OUTPUT)),
+                idempotency_loc=self.maybe_loc((*mp, _METHOD_OPTIONS, _IDEMPOTENCY)),
             ))
         return Service(s.name, prefix + s.name, tuple(methods), self.loc(path))
 

@@ -152,7 +152,7 @@ def _same(written: Any, read: Any) -> bool:
                                                                           strict=True))
     if hasattr(read, "extend"):  # one value read into a repeated field
         return list(read) == [written]
-    return bool(written == read) and type(written) is not str or written == read
+    return (bool(written == read) and type(written) is not str) or written == read
 
 
 def _decode(reader_cls: Any, data: bytes, required: str | None = None,
@@ -183,6 +183,7 @@ def _example(writer: LoadedSchema, reader: LoadedSchema, w_msg: Any, r_msg: Any 
     if error is not None:
         reader_part["error"] = error
     else:
+        assert r_msg is not None
         reader_part["message"] = r_msg.DESCRIPTOR.full_name
         reader_part["decoded"] = _to_dict(r_msg)
     out["reader"] = reader_part

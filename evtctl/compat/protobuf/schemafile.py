@@ -14,7 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from evtctl.compat.formats import Diagnostic, LoadOptions, SchemaErrorKind, SchemaFileError
-from evtctl.compat.protobuf.model import Loc, Message, ProtoFile, ProtoSchema
+from evtctl.compat.protobuf.errors import ProtocMessage
+from evtctl.compat.protobuf.model import Field, Loc, Message, ProtoFile, ProtoSchema
 
 MAX_FILE_BYTES = 1024 * 1024  # per .proto file: protoc and the model grow fast beyond it
 
@@ -189,13 +190,10 @@ def choose_message(f: ProtoFile, wanted: str | None, path: Path) -> str:
                           kind=SchemaErrorKind.REFERENCE_UNRESOLVED)
 
 
-def _diagnostics(messages: list[object], files: list[ProtoFile], disk: dict[str, Path],
-                 path: Path) -> list[Diagnostic]:
-    from evtctl.compat.protobuf.errors import ProtocMessage
-
+def _diagnostics(messages: list[ProtocMessage], files: list[ProtoFile],
+                 disk: dict[str, Path], path: Path) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for m in messages:
-        assert isinstance(m, ProtocMessage)
         if m.warning:
             where = Path(m.file) if m.file and Path(m.file).is_absolute() else path
             out.append(Diagnostic("protoc-warning", m.message, where, m.line, m.column))
@@ -217,13 +215,9 @@ def _diagnostics(messages: list[object], files: list[ProtoFile], disk: dict[str,
     return out
 
 
-def _all_fields(f: ProtoFile) -> Iterable[object]:
-    from evtctl.compat.protobuf.model import Field
-
+def _all_fields(f: ProtoFile) -> Iterable[Field]:
     stack = list(f.messages)
     while stack:
         m = stack.pop()
-        for field in m.fields:
-            assert isinstance(field, Field)
-            yield field
+        yield from m.fields
         stack.extend(m.messages)

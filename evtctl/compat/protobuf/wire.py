@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from evtctl.compat.protobuf.model import Enum, Field, Loc, Message, ProtoFile, ProtoSchema
+from evtctl.compat.protobuf.model import (
+    Enum,
+    EnumValue,
+    Field,
+    Loc,
+    Message,
+    ProtoFile,
+    ProtoSchema,
+)
 
 BOTH = (
     "ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
@@ -291,15 +299,16 @@ class _Checker:
         local = e.full_name[len(package) + 1:] if package else e.full_name
         return "#/" + "/".join(local.split("."))
 
-    def enum_names(self, ce: Enum, prev: list[object], cur: list[object]) -> None:
-        prev_names = sorted(getattr(v, "name", "") for v in prev)
-        cur_names = sorted(getattr(v, "name", "") for v in cur)
+    def enum_names(self, ce: Enum, prev: Sequence[EnumValue], cur: Sequence[EnumValue],
+                   ) -> None:
+        prev_names = sorted(v.name for v in prev)
+        cur_names = sorted(v.name for v in cur)
         if set(prev_names) <= set(cur_names):  # every earlier name still names the number
             return
         for v in cur:
-            number = getattr(v, "number", 0)
+            number = v.number
             self.add("ENUM_VALUE_SAME_NAME", f"{self.path_enum(ce)}/{number}",
-                     getattr(v, "loc", ce.loc), f'Enum value "{number}" on enum "{ce.name}" '
+                     v.loc, f'Enum value "{number}" on enum "{ce.name}" '
                      f"changed name from {', '.join(prev_names)} to {', '.join(cur_names)}.")
 
     def reserved(self, prev_ranges: tuple[tuple[int, int], ...],
@@ -413,7 +422,7 @@ def _defaults_equal(prev: object, cur: object) -> bool:
         return bool(pv == cv)
     pv = prev[1] if isinstance(prev, tuple) else prev
     cv = cur[1] if isinstance(cur, tuple) else cur
-    if isinstance(pv, float) and math.isnan(pv) or isinstance(cv, float) and math.isnan(cv):
+    if (isinstance(pv, float) and math.isnan(pv)) or (isinstance(cv, float) and math.isnan(cv)):
         return False
     return bool(pv == cv)
 

@@ -44,7 +44,7 @@ def receive(stream: BinaryIO) -> Any:
     data = _read_exactly(stream, size)
     if data is None:
         return None
-    return pickle.loads(data)  # noqa: S301 - our own parent or child at the other end
+    return pickle.loads(data)
 
 
 def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
@@ -60,7 +60,7 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
 
 def well_known_root() -> Path:
     """Where grpcio-tools keeps ``google/protobuf/*.proto``."""
-    import grpc_tools
+    import grpc_tools  # type: ignore[import-untyped]
 
     return Path(grpc_tools.__file__).parent / "_proto"
 
