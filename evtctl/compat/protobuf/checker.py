@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from evtctl.compat import Change, CompatResult
 from evtctl.compat.modes import pairs, parse_mode
+from evtctl.compat.protobuf.confluent import compare
+from evtctl.compat.protobuf.wire import check as wire_check
+from evtctl.compat.protobuf.wording import sentence
 
 if TYPE_CHECKING:
-    from evtctl.compat import Change, CompatResult
     from evtctl.compat.formats import LoadedSchema
     from evtctl.compat.protobuf.confluent import Difference
     from evtctl.compat.protobuf.model import Loc, ProtoSchema
@@ -26,10 +29,6 @@ POLICIES = ("confluent", "wire", "wire-json")
 
 def check(versions: Sequence[LoadedSchema], mode: str, policy: str, *, chain: bool,
           examples: bool) -> CompatResult:
-    from evtctl.compat import CompatResult
-    from evtctl.compat.protobuf.confluent import compare
-    from evtctl.compat.protobuf.wire import check as wire_check
-
     if policy not in POLICIES:
         raise ValueError(f"unknown Protobuf policy {policy!r}; expected one of "
                          f"{', '.join(POLICIES)}")
@@ -59,9 +58,6 @@ def _place(schema: ProtoSchema, loc: Loc | None) -> tuple[str | None, int, int]:
 
 def _from_difference(versions: Sequence[LoadedSchema], d: Difference, pair: tuple[int, int],
                      sides: tuple[int, int], direction: str, examples: bool) -> Change:
-    from evtctl.compat import Change
-    from evtctl.compat.protobuf.wording import sentence
-
     writer, reader = versions[sides[0]], versions[sides[1]]
     # ``update`` is the reader's side of Confluent's compare.
     place = _place(reader.content, d.update) if d.update and d.update.line else _place(
@@ -83,8 +79,6 @@ def _from_difference(versions: Sequence[LoadedSchema], d: Difference, pair: tupl
 
 def _from_finding(earlier: LoadedSchema, later: LoadedSchema, rule: str, path: str,
                   message: str, loc: Loc, direction: str, examples: bool) -> Change:
-    from evtctl.compat import Change
-
     place = _place(later.content, loc)
     example = note = None
     found = False

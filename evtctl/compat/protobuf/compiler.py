@@ -43,24 +43,35 @@ class CompileFailure:
 class _Worker:
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
+        self.ready = False
         self.pid = os.getpid()
 
+    def spawn(self) -> subprocess.Popen[bytes]:
+        """Start the worker without waiting for it (it imports protoc meanwhile)."""
+        if os.getpid() != self.pid:  # forked: the worker belongs to the parent process
+            self.proc, self.ready, self.pid = None, False, os.getpid()
+        if self.proc is None:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "evtctl.compat.protobuf.worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                close_fds=True,
+            )
+            self.ready = False
+        return self.proc
+
     def _start(self) -> subprocess.Popen[bytes]:
-        env = dict(os.environ)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "evtctl.compat.protobuf.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, close_fds=True,
-        )
-        self.proc = proc
+        proc = self.spawn()
+        if self.ready:
+            return proc
         ready = self._read(proc, START_TIMEOUT)
         if not isinstance(ready, dict) or not ready.get("ready"):
             self.stop()
             raise RuntimeError("the protoc worker did not start")
+        self.ready = True
         return proc
 
     def stop(self) -> None:
-        proc, self.proc = self.proc, None
+        proc, self.proc, self.ready = self.proc, None, False
         if proc is None:
             return
         try:
@@ -79,10 +90,13 @@ class _Worker:
         from evtctl.compat.protobuf.worker import send
 
         if os.getpid() != self.pid:  # forked: the worker belongs to the parent process
-            self.proc, self.pid = None, os.getpid()
+            self.proc, self.ready, self.pid = None, False, os.getpid()
         if self.proc is not None and self.proc.poll() is not None:
             self.stop()  # it died since the last request: close its pipes, start anew
-        proc = self.proc if self.proc is not None else self._start()
+        try:
+            proc = self._start()
+        except (RuntimeError, OSError):
+            return {"ok": False, "reason": "start"}
         assert proc.stdin is not None
         try:
             send(proc.stdin, message)  # type: ignore[arg-type]
@@ -125,6 +139,12 @@ class _Worker:
 
 _WORKER = _Worker()
 atexit.register(_WORKER.stop)
+
+
+def prestart() -> None:
+    """Start the compiler worker now, so its start overlaps other work (lint calls this
+    when it first meets a Protobuf contract, before the first compilation is needed)."""
+    _WORKER.spawn()
 
 
 def compile_files(includes: list[Path], inputs: list[Path],

@@ -84,6 +84,13 @@ class _Context:
         finally:
             del self.path[len(self.path) - len(parts):]
 
+    def add_at(self, parts: tuple[str, ...], kind: str, original: Loc | None = None,
+               update: Loc | None = None, *, messages: tuple[str, str] = ("", ""),
+               number: int = 0, detail: str = "") -> None:
+        """``add`` at the current path extended by ``parts`` (no context manager: hot)."""
+        path = "#/" + "/".join([*self.path, *parts])
+        self.diffs.append(Difference(kind, path, original, update, messages, number, detail))
+
     def add(self, kind: str, original: Loc | None = None, update: Loc | None = None, *,
             messages: tuple[str, str] = ("", ""), number: int = 0, detail: str = "") -> None:
         self.diffs.append(Difference(kind, "#/" + "/".join(self.path), original, update,
@@ -177,6 +184,8 @@ def _fields(m: Message) -> tuple[dict[int, Field], dict[int, str], dict[str, lis
 
 
 def _compare_message(ctx: _Context, original: Message, update: Message) -> None:
+    if original is update:  # one definition shared by both versions: nothing differs
+        return
     names = (original.full_name, update.full_name)
     if original.full_name not in ctx.schemas:
         ctx.schemas.add(original.full_name)
@@ -222,32 +231,32 @@ def _compare_fields(ctx: _Context, original: Message, update: Message,
             assert of is not None
             if oo is not None:
                 if oo not in deleted:
-                    with ctx.enter(oo, str(number)):
-                        ctx.add("ONEOF_FIELD_REMOVED", of.loc, update.loc, messages=names,
-                                number=number, detail=of.name)
+                    ctx.add_at((oo, str(number)), "ONEOF_FIELD_REMOVED", of.loc, update.loc,
+                               messages=names, number=number, detail=of.name)
             else:
-                with ctx.enter(str(number)):
-                    kind = "REQUIRED_FIELD_REMOVED" if of.label == "required" else "FIELD_REMOVED"
-                    ctx.add(kind, of.loc, update.loc, messages=names, number=number,
-                            detail=of.name)
+                kind = "REQUIRED_FIELD_REMOVED" if of.label == "required" else "FIELD_REMOVED"
+                ctx.add_at((str(number),), kind, of.loc, update.loc, messages=names,
+                           number=number, detail=of.name)
         elif of is None:
             if uo is not None:
-                with ctx.enter(uo, str(number)):
-                    ctx.add("ONEOF_FIELD_ADDED", original.loc, uf.loc, messages=names,
-                            number=number, detail=uf.name)
+                ctx.add_at((uo, str(number)), "ONEOF_FIELD_ADDED", original.loc, uf.loc,
+                           messages=names, number=number, detail=uf.name)
             else:
-                with ctx.enter(str(number)):
-                    kind = "REQUIRED_FIELD_ADDED" if uf.label == "required" else "FIELD_ADDED"
-                    ctx.add(kind, original.loc, uf.loc, messages=names, number=number,
-                            detail=uf.name)
+                kind = "REQUIRED_FIELD_ADDED" if uf.label == "required" else "FIELD_ADDED"
+                ctx.add_at((str(number),), kind, original.loc, uf.loc, messages=names,
+                           number=number, detail=uf.name)
         else:
             if oo is not None and uo is None:
-                with ctx.enter(str(number)):
-                    ctx.add("ONEOF_FIELD_MOVED_TO_TOP_LEVEL", of.loc, uf.loc, messages=names,
-                            number=number, detail=f"{uf.name} out of {oo}")
+                ctx.add_at((str(number),), "ONEOF_FIELD_MOVED_TO_TOP_LEVEL", of.loc, uf.loc,
+                           messages=names, number=number, detail=f"{uf.name} out of {oo}")
+            if of == uf and oo == uo and of.type.kind in ("scalar", "enum"):
+                continue  # the same scalar field: nothing Confluent compares differs
             where = (uo, str(number)) if uo is not None else (str(number),)
-            with ctx.enter(*where):
+            ctx.path.extend(where)
+            try:
                 _compare_field(ctx, of, uf, names)
+            finally:
+                del ctx.path[len(ctx.path) - len(where):]
 
 
 def _compare_field(ctx: _Context, original: Field, update: Field,

@@ -12,7 +12,7 @@ file has for protoc (its import path); 0 when unknown.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -63,9 +63,9 @@ class Field:
     # buf's cardinality: "optional-explicit", "optional-implicit", "required", "repeated", "map"
     cardinality: str
     default: str | None  # the explicit default, as protoc prints it
-    loc: Loc
-    type_loc: Loc
-    name_loc: Loc
+    loc: Loc = field(compare=False)
+    type_loc: Loc = field(compare=False)
+    name_loc: Loc = field(compare=False)
     json_name_loc: Loc | None = None  # set when json_name is explicit
     default_loc: Loc | None = None
     extendee: str = ""  # full name of the extended message, for extensions
@@ -77,7 +77,7 @@ class Field:
 class EnumValue:
     name: str
     number: int
-    loc: Loc
+    loc: Loc = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Enum:
     reserved_ranges: tuple[tuple[int, int], ...]  # inclusive
     reserved_names: tuple[str, ...]
     json_format: str  # resolved feature: "ALLOW" or "LEGACY_BEST_EFFORT"
-    loc: Loc
+    loc: Loc = field(compare=False)
     json_format_loc: Loc | None = None  # where the feature is set on the enum itself
 
     def by_number(self) -> dict[int, list[EnumValue]]:
@@ -110,7 +110,7 @@ class Message:
     reserved_ranges: tuple[tuple[int, int], ...]  # inclusive
     reserved_names: tuple[str, ...]
     json_format: str
-    loc: Loc
+    loc: Loc = field(compare=False)
     map_entry: bool = False
     group: bool = False  # the type of a proto2 group
     json_format_loc: Loc | None = None  # where the feature is set on the message itself
@@ -124,9 +124,9 @@ class Method:
     client_streaming: bool
     server_streaming: bool
     idempotency: str
-    loc: Loc
-    input_loc: Loc
-    output_loc: Loc
+    loc: Loc = field(compare=False)
+    input_loc: Loc = field(compare=False)
+    output_loc: Loc = field(compare=False)
     idempotency_loc: Loc | None
 
 
@@ -135,7 +135,7 @@ class Service:
     name: str
     full_name: str
     methods: tuple[Method, ...]
-    loc: Loc
+    loc: Loc = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class ProtoFile:
     extensions: tuple[Field, ...]
     dependencies: tuple[str, ...]
     dependency_locs: tuple[Loc, ...]  # where each ``import`` is written
-    package_loc: Loc
+    package_loc: Loc = field(compare=False)
     # Where the file comes from: "" for the version's own file; for a project file it
     # imports, its name and digest; None for files evtctl supplies (well-known types).
     origin: str | None = None

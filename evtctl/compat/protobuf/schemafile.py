@@ -107,6 +107,10 @@ def load_version(path: Path, version: int, options: LoadOptions,
             raise SchemaFileError("protoc crashed compiling this file (a protoc bug on this "
                                   "input); simplify the file or report it", path,
                                   kind=SchemaErrorKind.INVALID)
+        if result.reason == "start":
+            raise SchemaFileError("cannot start protoc (the grpcio-tools package is missing "
+                                  "or broken); reinstall evtctl", path,
+                                  kind=SchemaErrorKind.UNREADABLE)
         if result.reason == "internal":
             last = result.stderr.strip().splitlines()[-1:] or ["?"]
             raise SchemaFileError(f"cannot read protoc's output: {last[0]}", path,
@@ -150,11 +154,38 @@ def load_version(path: Path, version: int, options: LoadOptions,
         sources[f.name] = text
         disk[f.name] = real
         files.append(replace(f, origin=f"{origin_prefix}{f.name}@{sha}"))
+    files = _interned(files)
     message = choose_message(files[0], options.message, path)
     diagnostics = _diagnostics(parse(result.stderr), files, disk, path)
     schema = ProtoSchema(main=name, files=tuple(files), message=message,
                          descriptor_set=result.descriptor_set, sources=sources, disk=disk)
     return schema, digests, diagnostics
+
+
+# Imported files already met in this process, shared by every version importing the same
+# content: Confluent's diff then sees one definition on both sides and skips it at once.
+_SHARED: dict[tuple[object, ...], ProtoFile] = {}
+
+
+def _interned(files: list[ProtoFile]) -> list[ProtoFile]:
+    by_name = {f.name: f for f in files}
+
+    def closure(name: str, seen: set[str]) -> None:
+        for dep in by_name[name].dependencies if name in by_name else ():
+            if dep not in seen:
+                seen.add(dep)
+                closure(dep, seen)
+
+    out = [files[0]]
+    if len(_SHARED) > 10_000:
+        _SHARED.clear()
+    for f in files[1:]:
+        deps: set[str] = set()
+        closure(f.name, deps)
+        key = (f.name, f.origin, tuple(sorted((d, by_name[d].origin) for d in deps
+                                              if d in by_name)))
+        out.append(_SHARED.setdefault(key, f))
+    return out
 
 
 def contract_messages(f: ProtoFile) -> list[Message]:

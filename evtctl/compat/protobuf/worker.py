@@ -99,6 +99,40 @@ def _google_type_files() -> tuple[Path | None, list[str]]:
     return root, names
 
 
+def _cached_known_set(run_main: Any, folder: Path) -> Path:
+    """The known set, from the user's cache when the packages it comes from are the same
+    versions (building it compiles Google's common types: most of a worker's start)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("grpcio-tools", "protobuf", "googleapis-common-protos", "confluent-kafka"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=-")
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    override = os.environ.get("EVTCTL_CACHE_DIR")
+    try:
+        if override:
+            cache = Path(override)
+        else:
+            from platformdirs import user_cache_dir
+
+            cache = Path(user_cache_dir("evtctl"))
+        cached = cache / "protobuf" / f"known-{key}.pb"
+        if cached.is_file():
+            return cached
+        built = build_known_set(run_main, folder)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(built.read_bytes())
+        partial.replace(cached)  # atomic: a concurrent worker reads all or nothing
+        return cached
+    except OSError:  # no usable cache directory: build it for this worker only
+        return build_known_set(run_main, folder)
+
+
 def build_known_set(run_main: Any, folder: Path) -> Path:
     """One ``FileDescriptorSet`` of the files evtctl supplies besides the well-known types."""
     from google.protobuf import descriptor_pb2
@@ -176,7 +210,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="evtctl-protoc-") as tmp:
         folder = Path(tmp)
-        known = build_known_set(_protoc_compiler.run_main, folder)
+        known = _cached_known_set(_protoc_compiler.run_main, folder)
         send(answers, {"ready": True})
         while True:
             request = receive(requests)
