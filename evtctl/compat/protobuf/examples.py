@@ -215,8 +215,8 @@ def _for_difference(writer: LoadedSchema, reader: LoadedSchema, d: Difference) -
         r_fd = r_cls.DESCRIPTOR.fields_by_number[d.number]
         if error is None and _same(getattr(w_msg, fd.name), getattr(r_msg, r_fd.name)):
             return None, (f"an event with field {d.number} set reads back the same on "
-                          f"v{reader.version}; Confluent's rule rejects the change by type, "
-                          "not by what this event shows"), False
+                          f"v{reader.version}; the rule rejects the change by its declared "
+                          "types, not by what this event shows"), False
         read = f"rejects it ({error})" if error else (
             f"reads field {d.number} ({r_fd.name}) as {_short(getattr(r_msg, r_fd.name))}")
         note = (f"written with v{writer.version}, field {d.number} ({fd.name}) = "
@@ -282,25 +282,46 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
+_BINARY_FIELD_RULES = frozenset({
+    "FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
+    "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+})
+
+
 def for_wire_rule(earlier: LoadedSchema, later: LoadedSchema, rule: str, path: str) -> _Result:
     if rule in NO_EVENT:
         return None, NO_EVENT[rule], False
     try:
         if rule in ("FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"):
-            return _json_rename(earlier, later, path)
+            found = _json_rename(earlier, later, path)
+            if found[2]:
+                return found
+        elif rule in _BINARY_FIELD_RULES:
+            from evtctl.compat.protobuf.confluent import Difference
+
+            name, number = _message_and_number(earlier, path)
+            probe = Difference("FIELD_KIND_CHANGED", path, messages=(name, name), number=number)
+            found = _for_difference(earlier, later, probe)
+            if found[2]:
+                return found
+            return None, found[1], False
     except Exception as exc:  # an example is a help: never let it hide the verdict
         return None, f"no example: building one failed ({type(exc).__name__})", False
-    return None, None, False
+    return None, ("no example event is built for this rule: buf judges it from the "
+                  "declarations"), False
+
+
+def _message_and_number(schema: LoadedSchema, path: str) -> tuple[str, int]:
+    parts = path.removeprefix("#/").split("/")
+    package = schema.content.main_file.package
+    local = ".".join(parts[:-1])
+    return (f"{package}.{local}" if package else local), int(parts[-1])
 
 
 def _json_rename(earlier: LoadedSchema, later: LoadedSchema, path: str) -> _Result:
     from google.protobuf import json_format
 
-    parts = path.removeprefix("#/").split("/")
-    number = int(parts[-1])
-    local = ".".join(parts[:-1])
-    package = earlier.content.main_file.package
-    name = f"{package}.{local}" if package else local
+    name, number = _message_and_number(earlier, path)
     w_cls, r_cls = _class(earlier, name), _class(later, name)
     w_msg = w_cls()
     fd = w_cls.DESCRIPTOR.fields_by_number[number]

@@ -89,14 +89,14 @@ def describe(kind: str) -> str:
 
 
 def sentence(kind: str, messages: tuple[str, str], number: int, detail: str) -> str:
-    """One change in a sentence: the kind's meaning, then what and where."""
+    """One change in a sentence: what and where first, then what the kind means."""
     where = messages[1] or messages[0]
-    parts = [describe(kind)]
+    subject = ""
     if number and where:
-        parts.append(f"field {number} of {where}" if not kind.startswith("ENUM_CONST")
-                     else f"constant {number} of {where}")
+        noun = "constant" if kind.startswith("ENUM_CONST") else "field"
+        subject = f"{noun} {number} of {where}"
     elif where:
-        parts.append(where)
+        subject = where
     if detail:
-        parts.append(detail)
-    return ": ".join(parts[:1]) + (" (" + "; ".join(parts[1:]) + ")" if parts[1:] else "")
+        subject = f"{subject}, {detail}" if subject else detail
+    return f"{subject}: {describe(kind)}" if subject else describe(kind)

@@ -169,17 +169,17 @@ def _limit_memory() -> None:
         pass
 
 
-def _compile(run_main: Any, request: dict[str, Any], known: Path, folder: Path) -> dict[str, Any]:
-    from google.protobuf import descriptor_pb2
-
-    from evtctl.compat.protobuf.descriptors import build_files
-
+def _run(run_main: Any, request: dict[str, Any], known: Path | None, folder: Path,
+         ) -> tuple[int, str, Path]:
     out = folder / "out.pb"
     errors = folder / "stderr.txt"
     args = ["protoc"]
     args += [f"-I{p}" for p in request["includes"]]
-    args += [f"-I{well_known_root()}", f"--descriptor_set_in={known}", "--include_imports",
-             "--include_source_info", f"--descriptor_set_out={out}", *request["inputs"]]
+    args.append(f"-I{well_known_root()}")
+    if known is not None:
+        args.append(f"--descriptor_set_in={known}")
+    args += ["--include_imports", "--include_source_info", f"--descriptor_set_out={out}",
+             *request["inputs"]]
     out.unlink(missing_ok=True)
     with errors.open("w+b") as err:
         saved = os.dup(2)
@@ -191,6 +191,20 @@ def _compile(run_main: Any, request: dict[str, Any], known: Path, folder: Path) 
             os.close(saved)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+    return code, stderr, out
+
+
+def _compile(run_main: Any, request: dict[str, Any], known: Path, known_names: frozenset[str],
+             folder: Path) -> dict[str, Any]:
+    from google.protobuf import descriptor_pb2
+
+    from evtctl.compat.protobuf.descriptors import build_files
+
+    # Reading the known set costs protoc about a third of a small file's compilation, so
+    # it is given only when an import needs one of its files.
+    code, stderr, out = _run(run_main, request, None, folder)
+    if code != 0 and any(f"{name}: File not found." in stderr for name in known_names):
+        code, stderr, out = _run(run_main, request, known, folder)
     if code != 0 or not out.exists():
         return {"ok": False, "stderr": stderr}
     data = out.read_bytes()
@@ -210,14 +224,19 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="evtctl-protoc-") as tmp:
         folder = Path(tmp)
+        from google.protobuf import descriptor_pb2
+
         known = _cached_known_set(_protoc_compiler.run_main, folder)
+        known_names = frozenset(f.name for f in descriptor_pb2.FileDescriptorSet.FromString(
+            known.read_bytes()).file)
         send(answers, {"ready": True})
         while True:
             request = receive(requests)
             if request is None:
                 return 0
             try:
-                answer = _compile(_protoc_compiler.run_main, request, known, folder)
+                answer = _compile(_protoc_compiler.run_main, request, known, known_names,
+                                  folder)
             except MemoryError:
                 answer = {"ok": False, "limit": "memory"}
             except Exception:  # answered, so the parent reports it instead of hanging
