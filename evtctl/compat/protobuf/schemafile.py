@@ -217,8 +217,10 @@ def choose_message(f: ProtoFile, wanted: str | None, path: Path) -> str:
     hint = (f"; did you mean {near[0]}?" if len(near) == 1 else
             f"; messages here: {', '.join(m.full_name for m in candidates[:8])}"
             + (", …" if len(candidates) > 8 else ""))
+    first = candidates[0].loc if candidates else None  # where the file's messages start
     raise SchemaFileError(f"message {wanted!r} is not defined in this file{hint}", path,
-                          kind=SchemaErrorKind.REFERENCE_UNRESOLVED)
+                          first.line if first else 1, first.column if first else 1,
+                          SchemaErrorKind.REFERENCE_UNRESOLVED)
 
 
 def _diagnostics(messages: list[ProtocMessage], files: list[ProtoFile],

@@ -21,10 +21,8 @@ KINDS: dict[str, str] = {
     "FIELD_NAME_CHANGED": "a field was renamed (same number)",
     "FIELD_KIND_CHANGED": "a field changed between scalar, message and map: the two sides "
                           "encode it differently",
-    "FIELD_SCALAR_KIND_CHANGED": "a field changed to a scalar type of another wire group "
-                                 "(int32/int64/uint32/uint64/bool, sint32/sint64, "
-                                 "string/bytes, fixed32/sfixed32, fixed64/sfixed64, float, "
-                                 "double): the value is read differently or lost",
+    "FIELD_SCALAR_KIND_CHANGED": "a field changed to a scalar type that is encoded "
+                                 "differently: the value is read wrongly or lost",
     "FIELD_NAMED_TYPE_CHANGED": "a field's message type changed to another message, or to an "
                                 "incompatible version of it",
     "FIELD_NUMERIC_LABEL_CHANGED": "a numeric field changed label (optional, required, "
