@@ -141,12 +141,6 @@ _WORKER = _Worker()
 atexit.register(_WORKER.stop)
 
 
-def prestart() -> None:
-    """Start the compiler worker now, so its start overlaps other work (lint calls this
-    when it first meets a Protobuf contract, before the first compilation is needed)."""
-    _WORKER.spawn()
-
-
 def compile_files(includes: list[Path], inputs: list[Path],
                   timeout: float = TIMEOUT) -> Compiled | CompileFailure:
     """Compile ``inputs`` (disk paths) with protoc, imports resolved against ``includes`` in
