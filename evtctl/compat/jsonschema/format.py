@@ -18,7 +18,7 @@ import evtctl.compat.jsonschema.examples
 import evtctl.compat.jsonschema.metacheck
 import evtctl.compat.jsonschema.schemafile  # noqa: F401 - the engine, loaded before any fork
 from evtctl.compat import Change, CompatResult
-from evtctl.compat.formats import LoadedSchema, LoadOptions, RegistrySchema
+from evtctl.compat.formats import ContractFormat, LoadedSchema, LoadOptions, RegistrySchema
 from evtctl.compat.jsonschema import SchemaVersion
 from evtctl.compat.realpaths import RealPaths
 
@@ -27,7 +27,7 @@ class JsonSchemaFormat:
     schema_type = "JSON"
     title = "JSON Schema"
     # Confluent's two policies; evtctl's default is lenient (DESIGN.md, "Compatibility").
-    policies = ("lenient", "strict")
+    policies: tuple[str, ...] = ("lenient", "strict")
 
     @property
     def change_kinds(self) -> Mapping[str, str]:
@@ -97,4 +97,4 @@ def _document_key(uri: str, relative: Callable[[Path], str]) -> str:
     return relative(_file(uri)) if urlparse(uri).scheme == "file" else uri
 
 
-FORMAT = JsonSchemaFormat()
+FORMAT: ContractFormat = JsonSchemaFormat()
