@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from evtctl.compat import Change, CompatResult
-from evtctl.compat.formats import LoadedSchema, LoadOptions, RegistrySchema
+from evtctl.compat.formats import ContractFormat, LoadedSchema, LoadOptions, RegistrySchema
+from evtctl.compat.realpaths import RealPaths
 
 
 class ProtobufFormat:
@@ -19,7 +20,7 @@ class ProtobufFormat:
     title = "Protobuf"
     # confluent: Schema Registry's verdict (the default); wire / wire-json: plus buf's WIRE
     # or WIRE_JSON breaking rules (docs/protobuf.md explains the choice).
-    policies = ("confluent", "wire", "wire-json")
+    policies: tuple[str, ...] = ("confluent", "wire", "wire-json")
 
     @property
     def change_kinds(self) -> Mapping[str, str]:
@@ -42,11 +43,14 @@ class ProtobufFormat:
                 f"googleapis-common-protos {of('googleapis-common-protos')}\0"
                 f"confluent-kafka {of('confluent-kafka')}\0limit {MAX_FILE_BYTES}")
 
-    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+    def load(self, path: Path, version: int, options: LoadOptions, *,
+             paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:
         from evtctl.compat.protobuf.schemafile import load_version
 
-        schema, digests, diagnostics = load_version(path, version, options)
-        return LoadedSchema("PROTOBUF", version, path.resolve(), digests, schema,
+        paths = paths if paths is not None else RealPaths()
+        schema, digests, diagnostics = load_version(path, version, options, paths=paths,
+                                                    data=data)
+        return LoadedSchema("PROTOBUF", version, Path(paths.real(path)), digests, schema,
                             tuple(diagnostics))
 
     def check(self, versions: Sequence[LoadedSchema], mode: str, policy: str, *,
@@ -82,4 +86,4 @@ class ProtobufFormat:
         return load_registered(schema, version, source)
 
 
-FORMAT = ProtobufFormat()
+FORMAT: ContractFormat = ProtobufFormat()

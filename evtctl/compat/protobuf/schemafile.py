@@ -16,6 +16,7 @@ from pathlib import Path
 from evtctl.compat.formats import Diagnostic, LoadOptions, SchemaErrorKind, SchemaFileError
 from evtctl.compat.protobuf.errors import ProtocMessage
 from evtctl.compat.protobuf.model import Field, Loc, Message, ProtoFile, ProtoSchema
+from evtctl.compat.realpaths import RealPaths
 
 MAX_FILE_BYTES = 1024 * 1024  # per .proto file: protoc and the model grow fast beyond it
 
@@ -24,15 +25,15 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _read_text(path: Path, shown: Path) -> tuple[bytes, str]:
+def _read_text(path: Path, shown: Path, given: bytes | None = None) -> tuple[bytes, str]:
     try:
-        size = path.stat().st_size
+        size = len(given) if given is not None else path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SchemaFileError(
                 f"file is {size / 1024 / 1024:.1f} MiB; evtctl compiles .proto files of up to "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MiB (split it into files that import "
                 "each other)", shown, kind=SchemaErrorKind.LIMIT)
-        data = path.read_bytes()
+        data = given if given is not None else path.read_bytes()
     except OSError as exc:
         raise SchemaFileError(f"cannot read: {exc.strerror or exc}", shown,
                               kind=SchemaErrorKind.UNREADABLE) from None
@@ -75,23 +76,31 @@ def _roots_text(roots: Iterable[Path], root: Path | None) -> str:
 
 
 def load_version(path: Path, version: int, options: LoadOptions,
-                 origin_prefix: str = "",
+                 origin_prefix: str = "", *, paths: RealPaths | None = None,
+                 data: bytes | None = None,
                  ) -> tuple[ProtoSchema, dict[Path, str], list[Diagnostic]]:
     """Compile ``path``: the model, the digest of every project file read (the main file
-    first), and the problems that do not stop it from being compared."""
+    first), and the problems that do not stop it from being compared. ``data``: the main
+    file's bytes when the caller has read them (digested as given; protoc reads the file
+    itself, so a file rewritten while evtctl runs can differ, as for any two reads)."""
     from evtctl.compat.protobuf.compiler import TIMEOUT, CompileFailure, compile_files
     from evtctl.compat.protobuf.errors import first_problem, parse
 
-    if not path.exists():
+    paths = paths if paths is not None else RealPaths()
+    if data is None and not path.exists():
         raise SchemaFileError("schema file not found", path, kind=SchemaErrorKind.MISSING)
-    main = path.resolve()
-    root = options.root.resolve() if options.root else None
+    try:
+        main = Path(paths.real(path))
+        root = Path(paths.real(options.root)) if options.root else None
+    except (OSError, RuntimeError) as exc:  # a symlink loop, an unsearchable folder
+        raise SchemaFileError(f"cannot resolve the path: {exc}", path,
+                              kind=SchemaErrorKind.UNREADABLE) from None
     if root is not None and not _inside(main, root):
         raise SchemaFileError(f"schema file is outside the project folder {root}", path,
                               kind=SchemaErrorKind.OUTSIDE)
     if not main.is_file():
         raise SchemaFileError("not a file", path, kind=SchemaErrorKind.UNREADABLE)
-    main_bytes, main_text = _read_text(main, path)
+    main_bytes, main_text = _read_text(main, path, data)
     roots = import_roots(main, options)
     result = compile_files(roots, [main])
     shown_roots = _roots_text(roots, root)
@@ -141,7 +150,7 @@ def load_version(path: Path, version: int, options: LoadOptions,
         if found is None:  # supplied by evtctl: a well-known, common or Confluent type
             files.append(f)
             continue
-        real = found.resolve()
+        real = Path(paths.real(found))
         at = importer.get(f.name, Loc(name))
         shown = disk.get(at.file, main)
         if root is not None and not _inside(real, root):
