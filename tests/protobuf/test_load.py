@@ -215,3 +215,26 @@ def test_the_worker_survives_being_killed(tmp_path: Path) -> None:
     os.kill(_WORKER.proc.pid, signal.SIGKILL)
     _WORKER.proc.wait()
     assert load(main).content.message == "A"
+
+
+def test_a_forked_process_leaves_the_parents_worker_alone(tmp_path: Path) -> None:
+    from evtctl.compat.protobuf.compiler import _WORKER
+
+    main = _write(tmp_path, "a.proto", P3 + "message A {}\n")
+    load(main)
+    parent_worker = _WORKER.proc
+    assert parent_worker is not None
+    pid = os.fork()
+    if pid == 0:  # the child: stopping must not touch the parent's worker; loading works
+        code = 0
+        try:
+            _WORKER.stop()
+            code = 0 if load(main).content.message == "A" else 1
+        except BaseException:
+            code = 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert parent_worker.poll() is None and _WORKER.proc is parent_worker
+    assert load(main).content.message == "A"

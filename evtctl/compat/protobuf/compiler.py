@@ -72,8 +72,8 @@ class _Worker:
 
     def stop(self) -> None:
         proc, self.proc, self.ready = self.proc, None, False
-        if proc is None:
-            return
+        if proc is None or os.getpid() != self.pid:
+            return  # none, or the parent's (a forked process must not stop it)
         try:
             if proc.stdin:
                 with contextlib.suppress(OSError):
