@@ -143,7 +143,7 @@ def per_file(paths: list[tuple[Path, Path]], seconds: float) -> None:
     from grpc_tools import _protoc_compiler
 
     from evtctl.compat.protobuf.compiler import compile_files
-    from evtctl.compat.protobuf.worker import well_known_root
+    from evtctl.compat.protobuf.known_types import well_known_root
 
     files = [p for pair in paths for p in pair][:50]
     out = Path(tempfile.mkdtemp()) / "out.pb"
