@@ -37,9 +37,9 @@ from evtctl.compat import Change
 from evtctl.compat.formats import Diagnostic, LoadedSchema, LoadOptions, get_format
 from evtctl.compat.realpaths import RealPaths
 
-SCHEMA_VERSION = 3  # of the cache file's layout
+SCHEMA_VERSION = 4  # of the cache file's layout
 # The shape of a cached history's changes; bump it when the stored fields change.
-CHAIN_FORMAT = 3
+CHAIN_FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -148,9 +148,10 @@ class ContractCache:
         resolved = Path(self.paths.real(path))
         prefix = (f"{identity(schema_type)}\0{options_key(options)}\0{options.root}\0"
                   f"{resolved}\0")
+        data: bytes | None = None
         if self.db is not None and self._may_hold_any("files"):
             try:
-                data: bytes | None = resolved.read_bytes()
+                data = resolved.read_bytes()
             except OSError:
                 data = None
             if data is not None:
@@ -160,7 +161,9 @@ class ContractCache:
                     deps, diagnostics = hit
                     return (SchemaHandle(schema_type, number, _digest(key, deps), resolved,
                                          options), diagnostics)
-        loaded = get_format(schema_type).load(resolved, number, options)
+        # The bytes just hashed are the bytes loaded: read once.
+        loaded = get_format(schema_type).load(resolved, number, options, paths=self.paths,
+                                              data=data)
         main_sha = loaded.files.get(loaded.path) or _file_sha(resolved) or ""
         key = _file_key(prefix, main_sha)
         deps = {str(file): sha for file, sha in loaded.files.items() if file != loaded.path}
@@ -206,7 +209,8 @@ class ContractCache:
             row = json.loads(found[0])
             deps = row["deps"]
             diagnostics = tuple(Diagnostic(d["kind"], d["message"], Path(d["path"]), d["line"],
-                                           d["column"]) for d in row["diagnostics"])
+                                           d["column"], d["advisory"])
+                                for d in row["diagnostics"])
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             return None
         if not isinstance(deps, dict):
@@ -290,7 +294,7 @@ class ContractCache:
 
 def _diagnostic_row(d: Diagnostic) -> dict[str, Any]:
     return {"kind": d.kind, "message": d.message, "path": str(d.path), "line": d.line,
-            "column": d.column}
+            "column": d.column, "advisory": d.advisory}
 
 
 def _file_key(prefix: str, main_sha: str) -> str:

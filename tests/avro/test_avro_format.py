@@ -160,3 +160,13 @@ def test_fingerprint_and_render(tmp_path: Path) -> None:
     (c,) = _versions(other, V2)
     assert FORMAT.fingerprint(a, relative) != FORMAT.fingerprint(c, relative)
     assert json.loads(FORMAT.render(a)) == V1
+
+
+def test_changes_say_where_they_are_in_the_readers_file(tmp_path: Path) -> None:
+    v1, v2, v3 = _versions(tmp_path, V1, V2, V3)
+    (change,) = FORMAT.check([v1, v2], "FORWARD", "", chain=False, examples=False).changes
+    # forward: v1 reads v2, so the place is in v1's file (json.dumps(indent=2) layout)
+    assert (Path(change.file or "").name, change.line, change.column) == ("v1.avsc", 11, 15)
+    (missing,) = FORMAT.check([v1, v2, v3], "BACKWARD_TRANSITIVE", "", chain=False,
+                              examples=False).changes
+    assert (Path(missing.file or "").name, missing.line) == ("v3.avsc", 13)  # the field

@@ -111,3 +111,15 @@ def test_bad_top_levels_are_placed_errors(tmp_path: Path, text: str) -> None:
     with pytest.raises(SchemaFileError) as caught:
         _load_text(tmp_path, text)
     assert caught.value.line >= 1 and caught.value.column >= 1
+
+
+def test_ten_thousand_incompatibilities_stay_bounded(tmp_path: Path) -> None:
+    old = _load_text(tmp_path, json.dumps(_record("W", [(f"f{i}", "int") for i in range(10_000)]),
+                                          indent=1), "v1.avsc")
+    new = _load_text(tmp_path, json.dumps(_record("W", [(f"f{i}", "string")
+                                                        for i in range(10_000)]), indent=1),
+                     "v2.avsc")
+    changes = FORMAT.check([old, new], "BACKWARD", "", chain=False, examples=True).changes
+    assert len(changes) == 10_000
+    assert sum(c.has_example for c in changes) == 50  # examples for the first 50 only
+    assert all(c.line > 0 for c in changes)  # each placed, in one pass over the file

@@ -39,7 +39,8 @@ def test_sample_against_a_modified_copy(tmp_path: Path) -> None:
     assert [(a.service, a.owner, a.events, a.sides) for a in invoice.verdict.affected] == [
         ("arcadia.billing.ledgerservice", "team-finance", ("InvoicePaid@2", "InvoicePaid@3"),
          ("old", "new")),
-        ("arcadia.billing.refundservice", "team-billing", ("InvoicePaid@2",), ("old", "new"))]
+        ("arcadia.billing.subscriptionservice", "team-billing", ("InvoicePaid@2",),
+         ("old", "new"))]
     persona = only(result, "version-removed")
     assert persona.change.contract == "PersonaCreated" and not persona.change.notes
     retry = only(result, "topic-partitions-changed")

@@ -21,6 +21,7 @@ from evtctl.compat.formats import (
     SchemaErrorKind,
     SchemaFileError,
 )
+from evtctl.compat.realpaths import RealPaths
 
 # Bumped when a verdict of this engine can change for the same files (cache keys).
 ENGINE = "avro-engine 1 (Apache Avro 1.12 SchemaCompatibility)"
@@ -28,6 +29,9 @@ ENGINE = "avro-engine 1 (Apache Avro 1.12 SchemaCompatibility)"
 # past this many entries for one pair, each distinct incompatibility is listed once, with
 # how many times Java lists it.
 MAX_LISTED = 10_000
+# Examples are built and proven for this many incompatibilities of one pair at most (each
+# writes and reads a whole record): enough to show what breaks, bounded on a huge break.
+MAX_EXAMPLES = 50
 
 
 class AvroFormat:
@@ -52,16 +56,18 @@ class AvroFormat:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+    def load(self, path: Path, version: int, options: LoadOptions, *,
+             paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:
         from evtctl.compat.avro.loader import build, read_file
 
         main = read_file(path, SchemaErrorKind.MISSING, SchemaErrorKind.OUTSIDE, options.root,
-                         "schema file")
+                         "schema file", paths=paths, data=data)
         references = []
         seen = {main.path}
         for ref in options.references:
             source = read_file(ref, SchemaErrorKind.REFERENCE_MISSING,
-                               SchemaErrorKind.REFERENCE_OUTSIDE, options.root, "reference")
+                               SchemaErrorKind.REFERENCE_OUTSIDE, options.root, "reference",
+                               paths=paths)
             if source.path not in seen:
                 seen.add(source.path)
                 references.append(source)
@@ -208,10 +214,14 @@ def _pair_changes(writer: LoadedSchema, reader: LoadedSchema, earlier: int, late
         from evtctl.compat.avro.examples import Prover
 
         prover = Prover(w_root, r_root)
+    places = _places(reader.content, [item for item, _ in listed])
     out: list[Change] = []
-    for item, times in listed:
-        proof = prover.example(item) if prover is not None else None
+    for rank, (item, times) in enumerate(listed):
+        proof = prover.example(item) if prover is not None and rank < MAX_EXAMPLES else None
         note = None
+        if prover is not None and rank >= MAX_EXAMPLES:
+            note = (f"no example built: examples are proven for the first {MAX_EXAMPLES} "
+                    "incompatibilities of a pair")
         if proof is not None:
             note = (f"written with v{writer.version}, this record cannot be read with "
                     f"v{reader.version} (fastavro: {proof[1]})")
@@ -222,11 +232,49 @@ def _pair_changes(writer: LoadedSchema, reader: LoadedSchema, earlier: int, late
         description = item.message if times == 1 else (
             f"{item.message} (Apache Avro lists this {times} times: the type is used at "
             "several places)")
+        file, line, column = places[id(item)]
         out.append(Change(
             type=item.type, path=item.pointer, compatible=False, from_version=earlier,
             to_version=later, example=proof[0] if proof else None, example_note=note,
-            direction=direction, has_example=proof is not None, description=description))
+            direction=direction, has_example=proof is not None, description=description,
+            file=file, line=line, column=column))
     return out
+
+
+def _places(content: Any, items: list[Any]) -> dict[int, tuple[str | None, int, int]]:
+    """Where each incompatibility is in the reader's files — the reader's type (its name,
+    size or symbols for those kinds), or the reader's field for a missing default — found
+    in one pass over each file."""
+    from evtctl.compat.avro import jsontext
+    from evtctl.compat.avro.model import Record
+
+    wanted: dict[int, tuple[int, tuple[Any, ...], bool]] = {}
+    for item in items:
+        node = item.reader
+        at, key = node.at, False
+        if item.type == "READER_FIELD_MISSING_DEFAULT_VALUE" and isinstance(node, Record):
+            field = node.by_name.get(item.message)
+            if field is not None:
+                at = field.at
+        elif item.type in _LEAF:
+            at, key = (*at, _LEAF[item.type]), True
+        wanted[id(item)] = (node.file, at, key)
+    out: dict[int, tuple[str | None, int, int]] = {}
+    for index in {w[0] for w in wanted.values()}:
+        try:
+            source = content.file(index)
+        except IndexError:
+            continue
+        found = jsontext.locate_many(source.text, [(w[1], w[2]) for w in wanted.values()
+                                                   if w[0] == index])
+        for ident, (file, at, key) in wanted.items():
+            if file == index:
+                out[ident] = (str(source.path), *found[(tuple(at), key)])
+    return {ident: out.get(ident, (None, 0, 0)) for ident in wanted}
+
+
+_LEAF = {"NAME_MISMATCH": "name", "FIXED_SIZE_MISMATCH": "size",
+         "MISSING_ENUM_SYMBOLS": "symbols"}
 
 
 FORMAT = AvroFormat()

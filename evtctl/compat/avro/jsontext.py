@@ -11,6 +11,7 @@ duplicate check).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -169,6 +170,35 @@ def locate(text: str, pointer: Pointer, *, key: bool = False) -> tuple[int, int]
         if target[: len(path)] == path:
             best = offset
     return position(text, best)
+
+
+def locate_many(text: str, wanted: list[tuple[Pointer, bool]]) -> dict[tuple[Pointer, bool],
+                                                                     tuple[int, int]]:
+    """:func:`locate` for many pointers in one pass over the text (then, for a pointer
+    that goes further than the text, its nearest enclosing value)."""
+    targets = {(tuple(p), k) for p, k in wanted}
+    prefixes = {t[0][:i] for t in targets for i in range(len(t[0]) + 1)}
+    seen: dict[Pointer, int] = {}  # value paths on the way to a target: first offset
+    keys: dict[Pointer, int] = {}
+    for offset, path, kind, _token in _events(text):
+        if kind == "close" or path not in prefixes:
+            continue
+        if kind == "key":
+            keys.setdefault(path, offset)
+        else:
+            seen.setdefault(path, offset)
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]  # offset of each line
+    out: dict[tuple[Pointer, bool], tuple[int, int]] = {}
+    for pointer, key in targets:
+        hit = keys.get(pointer) if key else seen.get(pointer)
+        offset = hit if hit is not None else next(
+            (seen[pointer[:i]] for i in range(len(pointer), -1, -1) if pointer[:i] in seen), 0)
+        line = bisect.bisect_right(starts, offset)
+        out[(pointer, key)] = (line, offset - starts[line - 1] + 1)
+    return out
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _first_duplicate(text: str) -> tuple[int, str] | None:

@@ -22,6 +22,7 @@ from evtctl.compat.avro import jsontext
 from evtctl.compat.avro.model import NAMED, Node
 from evtctl.compat.avro.parser import DocumentParser, Names, Note, ParseProblem
 from evtctl.compat.formats import Diagnostic, SchemaErrorKind, SchemaFileError
+from evtctl.compat.realpaths import RealPaths
 
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -53,18 +54,22 @@ class AvroVersion:
 
 
 def read_file(path: Path, kind_missing: SchemaErrorKind, kind_outside: SchemaErrorKind,
-              root: Path | None, what: str) -> SourceFile:
-    """Read and parse one JSON file, with every error placed."""
+              root: Path | None, what: str, *, paths: RealPaths | None = None,
+              data: bytes | None = None) -> SourceFile:
+    """Read and parse one JSON file, with every error placed. ``paths``: the run's memo of
+    resolved paths; ``data``: the file's bytes when the caller has read them already."""
     try:
-        real = os.path.realpath(path, strict=False)
+        real = paths.real(path) if paths is not None else os.path.realpath(path)
     except (OSError, RuntimeError, ValueError) as exc:
         raise SchemaFileError(f"cannot resolve {what} {path}: {exc}", path,
                               kind=SchemaErrorKind.UNREADABLE) from None
     if root is not None:
-        top = _real_root(str(root))
+        top = paths.real(root) if paths is not None else _real_root(str(root))
         if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
             raise SchemaFileError(f"{what} {path} is outside the project folder {top}", path,
                                   kind=kind_outside)
+    if data is not None:
+        return source_from_bytes(data, Path(real), real)
     try:
         with open(real, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
