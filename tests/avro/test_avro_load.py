@@ -98,3 +98,15 @@ def test_a_bare_primitive_is_a_schema(tmp_path: Path) -> None:
     loaded = FORMAT.load(path, 1, LoadOptions())
     assert loaded.content.root.kind == "string"
     assert FORMAT.registry_schema(loaded).record_name is None
+
+
+def test_notes_are_advisory_problems_are_not(tmp_path: Path) -> None:
+    """Lint reports advisory diagnostics as EVT507 warnings, the others as EVT503 errors."""
+    path = tmp_path / "s.avsc"
+    path.write_text(json.dumps({"type": "record", "name": "A", "fields": [
+        {"name": "note", "type": ["null", "string"], "default": "x"},
+        {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["X"]}, "default": "Y"},
+        {"name": "dead", "type": []}]}))
+    loaded = FORMAT.load(path, 1, LoadOptions())
+    assert [(d.kind, d.advisory) for d in loaded.diagnostics] == [
+        ("union-default", True), ("default", False), ("empty-union", False)]

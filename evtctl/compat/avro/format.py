@@ -24,7 +24,7 @@ from evtctl.compat.formats import (
 from evtctl.compat.realpaths import RealPaths
 
 # Bumped when a verdict of this engine can change for the same files (cache keys).
-ENGINE = "avro-engine 1 (Apache Avro 1.12 SchemaCompatibility)"
+ENGINE = "avro-engine 2 (Apache Avro 1.12 SchemaCompatibility)"
 # Java's list can grow exponentially (a shared type that breaks, used twice at every level);
 # past this many entries for one pair, each distinct incompatibility is listed once, with
 # how many times Java lists it.

@@ -257,10 +257,17 @@ def _error(problem: ParseProblem, files: list[SourceFile]) -> SchemaFileError:
     return SchemaFileError(message, source.label, line, column, problem.kind)
 
 
+# Notes about a schema that is fine for the registry and for readers (EVT507, a warning):
+# a portable-name or old-reader caveat, an attribute Avro ignores, an unused reference. The
+# others (a default a reader cannot use, an empty union) are problems (EVT503).
+ADVISORY = frozenset(("name", "union-default", "ignored", "unused-reference"))
+
+
 def _diagnostic(note: Note, files: list[SourceFile]) -> Diagnostic:
     source = files[note.file]
     line, column = _place(source, note)
-    return Diagnostic(note.kind, note.message, source.path, line, column)
+    return Diagnostic(note.kind, note.message, source.path, line, column,
+                      advisory=note.kind in ADVISORY)
 
 
 def _unused(version: AvroVersion, files: list[SourceFile]) -> list[Diagnostic]:
@@ -272,5 +279,5 @@ def _unused(version: AvroVersion, files: list[SourceFile]) -> list[Diagnostic]:
                 reached.add(nxt)
                 stack.append(nxt)
     return [Diagnostic("unused-reference", f"reference {files[i].label} defines no type this "
-                       "schema uses", files[0].path, 1, 1)
+                       "schema uses", files[0].path, 1, 1, advisory=True)
             for i in range(1, len(files)) if i not in reached]
