@@ -84,7 +84,7 @@ def _nodes(view: View, ids: dict[tuple[str, str], str], space: str | None,
                  f'id={quote("topic-" + css(t))}', f'class={quote("topic ns-" + css(space or ""))}']
         if not topic.declared:
             attrs.append("style=\"filled,dashed\"")
-        if links and topic.declared:
+        if links:
             attrs.append(f"href={quote(links('t', t))}")
         out.append(f"{indent}{ids[('t', t)]} [{', '.join(attrs)}];")
     return out

@@ -1,0 +1,194 @@
+"""What the catalogue shows of a contract's versions: each schema as a person reads it, and
+the changes from one version to the next with the verdict under the contract's mode.
+
+Everything format-specific goes through the contract-format seam
+(:mod:`evtctl.compat.formats`): ``load`` reads a version, ``render`` shows it, ``check``
+compares the history, ``describe`` words a change. Versions are read by
+:func:`load_version` alone — the one place to switch to the contract store
+(``evtctl.contracts``) once it is on main.
+
+A large organisation's contracts are worked on by a pool of processes (one per core but
+one, as lint does); each returns plain values, so nothing heavy crosses a process boundary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evtctl.compat.formats import LoadedSchema
+
+# Below this many contracts, starting worker processes costs more than it saves.
+PARALLEL_FROM = 60
+
+
+@dataclass(frozen=True)
+class VersionDoc:
+    version: int
+    schema_file: str  # as written in the manifest
+    schema_type: str | None  # "JSON", "AVRO", "PROTOBUF"; None when it cannot be told
+    rendered: str | None = None
+    error: str | None = None  # why the version could not be read or shown
+    files: tuple[str, ...] = ()  # every file the version is made of (resolved), main first
+
+
+@dataclass(frozen=True)
+class ChangeDoc:
+    type: str
+    path: str
+    allowed: bool
+    from_version: int
+    to_version: int
+    direction: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StepDoc:
+    """Version ``version`` against what its mode compares it with."""
+
+    version: int
+    against: tuple[int, ...]
+    compatible: bool | None  # None: not checked (see ``note``)
+    changes: tuple[ChangeDoc, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ContractDoc:
+    topic: str
+    contract: str
+    mode: str
+    policy: str
+    versions: tuple[VersionDoc, ...]
+    steps: tuple[StepDoc, ...] = field(default=())
+    error: str | None = None  # the history could not be compared at all
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One contract to document, as plain values (picklable)."""
+
+    topic: str
+    contract: str
+    mode: str
+    policy: str | None  # the project's; None: the format's default
+    versions: tuple[tuple[int, str, str, str | None], ...]  # number, file, resolved, schemaType
+    root: str
+    allow_remote: bool
+
+
+def load_version(path: Path, number: int, schema_type: str, root: Path,
+                 allow_remote: bool) -> LoadedSchema:
+    """Read one version through its format (raises SchemaFileError, ImportError...)."""
+    from evtctl.compat.formats import LoadOptions, get_format
+
+    return get_format(schema_type).load(path, number, LoadOptions(root=root,
+                                                                  allow_remote=allow_remote))
+
+
+def document_all(units: Sequence[Unit], jobs: int | None = None) -> list[ContractDoc]:
+    """Every unit documented, in order; in worker processes when there are many."""
+    workers = jobs if jobs is not None else max(1, (os.cpu_count() or 1) - 1)
+    if len(units) < PARALLEL_FROM or workers < 2:
+        return [document(u) for u in units]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(units) // (workers * 4))
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(document, units, chunksize=chunk))
+
+
+def document(unit: Unit) -> ContractDoc:
+    from evtctl.compat.formats import SchemaFileError, choose_format, get_format
+
+    loaded: list[LoadedSchema] = []
+    docs: list[VersionDoc] = []
+    policy = unit.policy
+    types: set[str] = set()
+    for number, file, resolved, declared in unit.versions:
+        choice = choose_format(file, declared)
+        if choice.schema_type is None:
+            docs.append(VersionDoc(number, file, None, error=choice.reason))
+            continue
+        types.add(choice.schema_type)
+        try:
+            fmt = get_format(choice.schema_type)
+        except ImportError:
+            docs.append(VersionDoc(number, file, choice.schema_type,
+                                   error=f"this build of evtctl cannot read "
+                                         f"{choice.schema_type} contracts yet"))
+            continue
+        try:
+            schema = load_version(Path(resolved), number, choice.schema_type, Path(unit.root),
+                                  unit.allow_remote)
+            rendered = fmt.render(schema)
+        except SchemaFileError as exc:
+            docs.append(VersionDoc(number, file, choice.schema_type, error=str(exc)))
+            continue
+        except (OSError, ValueError, RecursionError) as exc:
+            docs.append(VersionDoc(number, file, choice.schema_type,
+                                   error=f"cannot be read: {exc}"))
+            continue
+        loaded.append(schema)
+        docs.append(VersionDoc(number, file, choice.schema_type, rendered,
+                               files=tuple(str(p) for p in schema.files)))
+    if len(types) > 1:
+        return ContractDoc(unit.topic, unit.contract, unit.mode, policy or "",
+                           tuple(docs), error="its versions are in different formats ("
+                           + ", ".join(sorted(types)) + "), which cannot be compared")
+    if not loaded:
+        return ContractDoc(unit.topic, unit.contract, unit.mode, policy or "", tuple(docs))
+    fmt = get_format(loaded[0].schema_type)
+    if policy is None or policy not in fmt.policies:
+        policy = fmt.policies[0] if fmt.policies else ""
+    steps = _steps(fmt, loaded, unit.mode, policy, len(docs) != len(loaded))
+    return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs), steps)
+
+
+def _steps(fmt: Any, loaded: list[LoadedSchema], mode: str, policy: str,
+           missing: bool) -> tuple[StepDoc, ...]:
+    from evtctl.compat.modes import parse_mode
+
+    if len(loaded) < 2:
+        return ()
+    gap = ("; versions that could not be read are left out of the comparison"
+           if missing else "")
+    try:
+        directions, _transitive = parse_mode(mode)
+    except ValueError:
+        return tuple(StepDoc(v.version, (), None, note=f"not checked: {mode!r} is not a "
+                             "compatibility mode") for v in loaded[1:])
+    try:
+        if directions:
+            result = fmt.check(loaded, mode, policy, chain=True, examples=False)
+        else:
+            # NONE allows every change; a FULL comparison still says what changed.
+            result = fmt.check(loaded, "FULL", policy, chain=True, examples=False)
+    except RecursionError:
+        return tuple(StepDoc(v.version, (), None, note="not checked: the schemas are nested "
+                             "too deeply to compare") for v in loaded[1:])
+    except Exception as exc:  # a format's engine failing must not stop the catalogue
+        return tuple(StepDoc(v.version, (), None, note=f"not checked: the compatibility "
+                             f"engine failed: {type(exc).__name__}: {exc}")
+                     for v in loaded[1:])
+    steps: list[StepDoc] = []
+    for k, later in enumerate(loaded[1:], start=1):
+        mine = [c for c in result.changes if c.to_version == later.version]
+        changes = tuple(ChangeDoc(c.type, c.path, c.compatible or not directions,
+                                  c.from_version, c.to_version, c.direction, fmt.describe(c))
+                        for c in mine)
+        against = tuple(sorted({c.from_version for c in mine} or {loaded[k - 1].version}))
+        if not directions:
+            steps.append(StepDoc(later.version, against, True, changes,
+                                 note="NONE: every change is allowed" + gap))
+        else:
+            steps.append(StepDoc(later.version, against, all(c.allowed for c in changes),
+                                 changes, note=gap[2:] if gap else None))
+    return tuple(steps)
