@@ -196,13 +196,13 @@ def _used_messages(topic: TopicNode, edges: list[Edge], owner: bool) -> list[tup
                 wanted.add((c.name, max(v.version for v in c.versions)))
     for e in edges:
         for ref in e.events or ():
-            c = topic.contract(ref.name)
-            if c is None or not c.versions:
+            found = topic.contract(ref.name)
+            if found is None or not found.versions:
                 continue
             number = ref.version if ref.version is not None else max(
-                v.version for v in c.versions)
-            if c.contract.version(number) is not None:
-                wanted.add((c.name, number))
+                v.version for v in found.versions)
+            if found.contract.version(number) is not None:
+                wanted.add((found.name, number))
     out: list[tuple[ContractNode, int]] = []
     for c in topic.contracts:
         out.extend((c, v.version) for v in c.versions if (c.name, v.version) in wanted)
