@@ -104,8 +104,10 @@ class _Payloads:
                                       self.config.allow_remote_refs)
                 self.loaded[key] = (None, list(schema.files), None)
             except ImportError:
-                self.loaded[key] = (None, [], f"this build of evtctl cannot read "
-                                             f"{schema_type} contracts yet")
+                # The format is not built in yet: the file is referenced as it is (the
+                # files it imports, if any, are not known, so not copied).
+                self.loaded[key] = ((None, [path], None) if path.is_file() else
+                                    (None, [], f"{path}: no such schema file"))
             except SchemaFileError as exc:
                 self.loaded[key] = (None, [], str(exc))
             except (OSError, ValueError, RecursionError) as exc:

@@ -68,10 +68,14 @@
     if (ns) { ns.addEventListener("change", function () { window.location.href = ns.value; }); }
     var zoom = document.getElementById("flow-zoom"), box = document.getElementById("flow");
     if (zoom && box) {
-      zoom.addEventListener("click", function () {
-        var actual = box.classList.toggle("actual");
+      var setZoom = function (actual) {
+        box.classList.toggle("actual", actual);
         zoom.textContent = actual ? "Fit to width" : "Actual size";
-      });
+      };
+      zoom.addEventListener("click", function () { setZoom(!box.classList.contains("actual")); });
+      // A drawing that would shrink below 60 % to fit is shown at its size, scrollable.
+      if (svg && svg.viewBox && svg.viewBox.baseVal && box.clientWidth &&
+          svg.viewBox.baseVal.width * 0.6 > box.clientWidth) { setZoom(true); }
     }
     if (!data || !service) { return; }
     function apply(sid) {
