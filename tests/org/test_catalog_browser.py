@@ -102,7 +102,7 @@ def test_mermaid_output_renders(tmp_path: Path) -> None:
     from orgkit import GOLDEN, MERMAID_JS, need
 
     need(MERMAID_JS.is_file(), f"Mermaid at {MERMAID_JS} (.ci/run installs it)")
-    sources = {p.name: p.read_text() for p in sorted(GOLDEN.glob("graph.*.mmd"))}
+    sources = {p.name: p.read_text() for p in sorted(GOLDEN.glob("*.mmd"))}
     hostile = tmp_path / "h.yaml"
     hostile.write_text("apiVersion: evtctl/v1\nkind: Service\nmetadata:\n  company: c\n"
                        "  namespace: n\n  name: s\n  owner: 'a\"b<i>#;|`end'\ntopics:\n"
