@@ -22,10 +22,13 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evtctl.config import ProjectConfig
 from evtctl.graph import ContractNode, Edge, EdgeKind, OrgGraph, TopicNode
+
+if TYPE_CHECKING:
+    from evtctl.contracts.store import VersionSpec
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING = "0.5.0"
@@ -72,46 +75,49 @@ class _Payloads:
 
     def payload(self, contract: ContractNode, version: int) -> dict[str, Any] | str:
         """The message's payload (a Multi Format Schema Object), or why there is none."""
-        from evtctl.compat.formats import choose_format
+        from evtctl.report.org.catalog.contracts import store_for
 
         v = contract.contract.version(version)
         assert v is not None
-        declared = getattr(contract.contract, "schema_type", None)
-        choice = choose_format(v.schema, declared if isinstance(declared, str) else None)
-        if choice.schema_type is None:
-            return choice.reason or "unknown format"
-        files, error = self._files(v.schema_path, version, choice.schema_type)
+        spec = store_for(self.config).spec(contract.contract, v)
+        if spec.schema_type is None:
+            return spec.skipped or "unknown format"
+        files, error = self._files(spec)
         if error is not None:
             return error
         main = self._copy_all(files)
-        suffix = v.schema_path.suffix.lower() if choice.schema_type == "JSON" else ""
-        schema_format = SCHEMA_FORMATS.get((choice.schema_type, suffix),
+        suffix = v.schema_path.suffix.lower() if spec.schema_type == "JSON" else ""
+        schema_format = SCHEMA_FORMATS.get((spec.schema_type, suffix),
                                            SCHEMA_FORMATS[("JSON", ".json")])
-        if choice.schema_type == "PROTOBUF":
+        if spec.schema_type == "PROTOBUF":
             # A .proto file is not JSON, so it cannot be a $ref target: its text is inlined.
             text = files[0].read_text(encoding="utf-8")
             return {"schemaFormat": schema_format, "schema": text}
         return {"schemaFormat": schema_format, "schema": {"$ref": f"./{main}"}}
 
-    def _files(self, path: Path, version: int, schema_type: str) -> tuple[list[Path], str | None]:
-        key = (path, version)
+    def _files(self, spec: VersionSpec) -> tuple[list[Path], str | None]:
+        """Every file the version is made of (main first), read through the contract store."""
+        key = (spec.path, spec.number)
         if key not in self.loaded:
-            from evtctl.compat.formats import SchemaFileError
+            from evtctl.compat.formats import SchemaFileError, get_format
             from evtctl.report.org.catalog.contracts import load_version
 
+            assert spec.schema_type is not None
             try:
-                schema = load_version(path, version, schema_type, self.config.root,
-                                      self.config.allow_remote_refs)
-                self.loaded[key] = (None, list(schema.files), None)
+                get_format(spec.schema_type)
             except ImportError:
                 # The format is not built in yet: the file is referenced as it is (the
                 # files it imports, if any, are not known, so not copied).
-                self.loaded[key] = ((None, [path], None) if path.is_file() else
-                                    (None, [], f"{path}: no such schema file"))
+                self.loaded[key] = ((None, [spec.path], None) if spec.path.is_file() else
+                                    (None, [], f"{spec.path}: no such schema file"))
+                return self.loaded[key][1], self.loaded[key][2]
+            try:
+                schema = load_version(spec, self.config)
+                self.loaded[key] = (None, list(schema.files), None)
             except SchemaFileError as exc:
                 self.loaded[key] = (None, [], str(exc))
             except (OSError, ValueError, RecursionError) as exc:
-                self.loaded[key] = (None, [], f"{path}: cannot be read: {exc}")
+                self.loaded[key] = (None, [], f"{spec.path}: cannot be read: {exc}")
         _unused, files, error = self.loaded[key]
         return files, error
 
@@ -269,17 +275,16 @@ def _configs(topic: str, config: dict[str, str], notes: list[str]) -> dict[str, 
 
 
 def _message(contract: ContractNode, number: int, payloads: _Payloads) -> dict[str, Any]:
-    from evtctl.compat.formats import choose_format
+    from evtctl.report.org.catalog.contracts import store_for
 
     v = contract.contract.version(number)
     assert v is not None
-    declared = getattr(contract.contract, "schema_type", None)
-    choice = choose_format(v.schema, declared if isinstance(declared, str) else None)
+    spec = store_for(payloads.config).spec(contract.contract, v)
     message: dict[str, Any] = {"name": contract.name, "title": f"{contract.name} v{number}"}
     if contract.contract.description:
         message["summary"] = contract.contract.description
-    if choice.schema_type in CONTENT_TYPES:
-        message["contentType"] = CONTENT_TYPES[choice.schema_type]
+    if spec.schema_type in CONTENT_TYPES:
+        message["contentType"] = CONTENT_TYPES[spec.schema_type]
     payload = payloads.payload(contract, number)
     if isinstance(payload, str):
         payloads.notes.append(f"{contract.name} v{number} on {contract.topic}: no payload "

@@ -1,11 +1,11 @@
 """What the catalogue shows of a contract's versions: each schema as a person reads it, and
 the changes from one version to the next with the verdict under the contract's mode.
 
-Everything format-specific goes through the contract-format seam
-(:mod:`evtctl.compat.formats`): ``load`` reads a version, ``render`` shows it, ``check``
-compares the history, ``describe`` words a change. Versions are read by
-:func:`load_version` alone — the one place to switch to the contract store
-(``evtctl.contracts``) once it is on main.
+Versions are read through the contract store (:class:`evtctl.contracts.store.ContractStore`,
+the run's one loading path: the same specs, errors and limits as lint), and everything
+format-specific goes through the format seam (:mod:`evtctl.compat.formats`): ``render``
+shows a version, ``check`` compares the history (every difference, allowed or not, which
+lint's cache does not keep), ``describe`` words a change.
 
 A large organisation's contracts are worked on by a pool of processes (one per core but
 one, as lint does); each returns plain values, so nothing heavy crosses a process boundary.
@@ -16,11 +16,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from evtctl.compat.formats import TITLES
+from evtctl.config import ProjectConfig
 
 if TYPE_CHECKING:
     from evtctl.compat.formats import LoadedSchema
+    from evtctl.contracts.store import ContractStore, VersionSpec
 
 # Below this many contracts, starting worker processes costs more than it saves.
 PARALLEL_FROM = 60
@@ -76,19 +79,32 @@ class Unit:
     topic: str
     contract: str
     mode: str
-    policy: str | None  # the project's; None: the format's default
-    versions: tuple[tuple[int, str, str, str | None], ...]  # number, file, resolved, schemaType
-    root: str
-    allow_remote: bool
+    specs: tuple[VersionSpec, ...]
+    config: ProjectConfig
 
 
-def load_version(path: Path, number: int, schema_type: str, root: Path,
-                 allow_remote: bool) -> LoadedSchema:
-    """Read one version through its format (raises SchemaFileError, ImportError...)."""
-    from evtctl.compat.formats import LoadOptions, get_format
+_STORE: list[ContractStore] = []
 
-    return get_format(schema_type).load(path, number, LoadOptions(root=root,
-                                                                  allow_remote=allow_remote))
+
+def store_for(config: ProjectConfig) -> ContractStore:
+    """This process's contract store for ``config`` (one per run, and one per worker)."""
+    from evtctl.contracts.store import ContractStore
+
+    if not _STORE or _STORE[0].config != config:
+        _STORE[:] = [ContractStore(config, use_cache=False, check_histories=False)]
+    return _STORE[0]
+
+
+def load_version(spec: VersionSpec, config: ProjectConfig) -> LoadedSchema:
+    """One version through the store; raises the SchemaFileError the store reports."""
+    state = store_for(config).state(spec)
+    if state.error is not None:
+        raise state.error
+    if state.handle is None:
+        from evtctl.compat.formats import SchemaFileError
+
+        raise SchemaFileError(spec.skipped or "no format could be chosen", spec.path)
+    return state.handle.loaded()
 
 
 def document_all(units: Sequence[Unit], jobs: int | None = None) -> list[ContractDoc]:
@@ -106,48 +122,38 @@ def document_all(units: Sequence[Unit], jobs: int | None = None) -> list[Contrac
 
 
 def document(unit: Unit) -> ContractDoc:
-    from evtctl.compat.formats import SchemaFileError, choose_format, get_format
+    from evtctl.compat.formats import SchemaFileError, get_format
 
     loaded: list[LoadedSchema] = []
     docs: list[VersionDoc] = []
-    policy = unit.policy
     types: set[str] = set()
-    for number, file, resolved, declared in unit.versions:
-        choice = choose_format(file, declared)
-        if choice.schema_type is None:
-            docs.append(VersionDoc(number, file, None, error=choice.reason))
+    for spec in unit.specs:
+        if spec.schema_type is None:
+            docs.append(VersionDoc(spec.number, spec.schema, None, error=spec.skipped))
             continue
-        types.add(choice.schema_type)
+        types.add(spec.schema_type)
         try:
-            fmt = get_format(choice.schema_type)
-        except ImportError:
-            docs.append(VersionDoc(number, file, choice.schema_type,
-                                   error=f"this build of evtctl cannot read "
-                                         f"{choice.schema_type} contracts yet"))
-            continue
-        try:
-            schema = load_version(Path(resolved), number, choice.schema_type, Path(unit.root),
-                                  unit.allow_remote)
-            rendered = fmt.render(schema)
+            schema = load_version(spec, unit.config)
+            rendered = get_format(spec.schema_type).render(schema)
         except SchemaFileError as exc:
-            docs.append(VersionDoc(number, file, choice.schema_type, error=str(exc)))
+            docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type, error=str(exc)))
             continue
-        except (OSError, ValueError, RecursionError) as exc:
-            docs.append(VersionDoc(number, file, choice.schema_type,
+        except (ImportError, OSError, ValueError, RecursionError) as exc:
+            docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type,
                                    error=f"cannot be read: {exc}"))
             continue
         loaded.append(schema)
-        docs.append(VersionDoc(number, file, choice.schema_type, rendered,
+        docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type, rendered,
                                files=tuple(str(p) for p in schema.files)))
+    policy = unit.config.policy_for(next(iter(types))) if len(types) == 1 else ""
     if len(types) > 1:
-        return ContractDoc(unit.topic, unit.contract, unit.mode, policy or "",
-                           tuple(docs), error="its versions are in different formats ("
-                           + ", ".join(sorted(types)) + "), which cannot be compared")
+        return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs),
+                           error="its versions are in different formats ("
+                           + ", ".join(TITLES.get(t, t) for t in sorted(types))
+                           + "), which cannot be compared")
     if not loaded:
-        return ContractDoc(unit.topic, unit.contract, unit.mode, policy or "", tuple(docs))
+        return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs))
     fmt = get_format(loaded[0].schema_type)
-    if policy is None or policy not in fmt.policies:
-        policy = fmt.policies[0] if fmt.policies else ""
     steps = _steps(fmt, loaded, unit.mode, policy, len(docs) != len(loaded))
     return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs), steps)
 

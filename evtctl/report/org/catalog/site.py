@@ -53,19 +53,17 @@ def prepare_out(out: Path) -> None:
 
 
 def units(source: OrgSource) -> list[contract_docs.Unit]:
-    config = source.config
+    store = contract_docs.store_for(source.config)
     out = []
-    for contract in source.graph.contracts():
-        topic = source.graph.topics[contract.topic]
-        kind = topic.kind.value if topic.kind else None
-        c = contract.contract
-        mode = config.mode_for(contract.topic, kind, c.name, c.compatibility).upper()
-        declared = getattr(c, "schema_type", None)  # the manifest's schemaType, once it has one
-        versions = tuple((v.version, v.schema, str(v.schema_path),
-                          declared if isinstance(declared, str) else None)
-                         for v in c.versions)
-        out.append(contract_docs.Unit(contract.topic, c.name, mode, config.policy, versions,
-                                      str(config.root), config.allow_remote_refs))
+    for _owner, topic in source.graph.org.topics():
+        if source.graph.topics[topic.name].declaration is not topic:
+            continue  # declared twice: the first declaration is the one documented
+        for c in topic.contracts:
+            if topic.contract(c.name) is not c:
+                continue
+            specs = tuple(store.spec(c, v) for v in c.versions)
+            out.append(contract_docs.Unit(topic.name, c.name, store.mode(topic, c), specs,
+                                          source.config))
     return out
 
 
