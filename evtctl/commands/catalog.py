@@ -25,6 +25,8 @@ def register(app: typer.Typer) -> None:
         with_lint: bool = typer.Option(False, "--with-lint",
                                        help="Run evtctl lint and show its findings on the "
                                             "pages."),
+        no_cache: bool = typer.Option(False, "--no-cache",
+                                      help="Do not read or write the catalogue's cache."),
         config: Path | None = typer.Option(None, "--config", "-c",
                                            help="Project config file (default: nearest "
                                                 "evtctl.yaml above the paths)."),
@@ -37,11 +39,12 @@ def register(app: typer.Typer) -> None:
         out by Graphviz's dot when it is installed. Exit status: 0 built, 2 bad usage or
         unreadable input.
         """
-        raise typer.Exit(run(list(paths or [Path(".")]), out, with_lint, config, today))
+        raise typer.Exit(run(list(paths or [Path(".")]), out, with_lint, config, today,
+                             no_cache))
 
 
 def run(paths: list[Path], out: Path, with_lint: bool, config: Path | None,
-        today: str | None) -> int:
+        today: str | None, no_cache: bool = False) -> int:
     from evtctl.cli_errors import fail
 
     when = today or os.environ.get("EVTCTL_TODAY")
@@ -54,7 +57,8 @@ def run(paths: list[Path], out: Path, with_lint: bool, config: Path | None,
 
     try:
         source = read_org(paths, config)
-        result = build(source, out, CatalogOptions(with_lint=with_lint, today=day))
+        result = build(source, out, CatalogOptions(with_lint=with_lint, today=day,
+                                                             use_cache=not no_cache))
     except OrgInputError as exc:
         return fail(str(exc))
     except OSError as exc:

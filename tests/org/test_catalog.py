@@ -8,6 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from orgkit import SAMPLE, evtctl, need_program, write_service
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -146,3 +148,38 @@ def test_unwritable_out_is_a_clear_error(tmp_path: Path) -> None:
 def test_bad_today(tmp_path: Path) -> None:
     run = evtctl(["catalog", str(SAMPLE), "--out", str(tmp_path / "s"), "--today", "tomorrow"])
     assert run.exit_code == 2 and "not a date" in run.stderr
+
+
+def test_cache_gives_the_same_site_and_notices_changed_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "cache"))
+    org = tmp_path / "org"
+    shutil.copytree(SAMPLE, org)
+    first = build(tmp_path / "a", source=org)
+    second = build(tmp_path / "b", source=org)
+    for page in first.rglob("*"):
+        if page.is_file():
+            assert page.read_bytes() == (second / page.relative_to(first)).read_bytes(), page
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "cache" / "catalog.sqlite3")
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 13
+    # A file a version only references (not named in any manifest) changes: those
+    # contracts are computed again (their rows now hold the new file's hash).
+    import hashlib
+
+    money = org / "shared-schemas" / "money.json"
+
+    def rows_with_money() -> list[str]:
+        out = []
+        for (value,) in db.execute("SELECT value FROM docs"):
+            files = dict(json.loads(value)["files"])
+            out += [sha for path, sha in files.items() if path.endswith("money.json")]
+        return out
+
+    old_sha = hashlib.sha256(money.read_bytes()).hexdigest()
+    assert set(rows_with_money()) == {old_sha}
+    money.write_text(money.read_text().replace('"currency"', '"currencyCode"'))
+    build(tmp_path / "c", source=org)
+    new_sha = hashlib.sha256(money.read_bytes()).hexdigest()
+    assert set(rows_with_money()) == {new_sha} and len(rows_with_money()) >= 3

@@ -141,7 +141,10 @@ def export(graph: OrgGraph, config: ProjectConfig, out: Path,
     """Write one document per service (all, or ``services``) under ``out``."""
     import yaml
 
+    from evtctl.report.org.catalog.contracts import store_for
+
     result = Export()
+    store_for(config, fresh=True)  # files may have changed since an earlier export
     payloads = _Payloads(config, out, result.notes)
     out.mkdir(parents=True, exist_ok=True)
     for sid in services if services is not None else sorted(graph.services):

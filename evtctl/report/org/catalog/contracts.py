@@ -36,7 +36,8 @@ class VersionDoc:
     schema_type: str | None  # "JSON", "AVRO", "PROTOBUF"; None when it cannot be told
     rendered: str | None = None
     error: str | None = None  # why the version could not be read or shown
-    files: tuple[str, ...] = ()  # every file the version is made of (resolved), main first
+    # Every file the version is made of (resolved, main first), with the SHA-256 of its bytes.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,12 @@ class Unit:
 _STORE: list[ContractStore] = []
 
 
-def store_for(config: ProjectConfig) -> ContractStore:
-    """This process's contract store for ``config`` (one per run, and one per worker)."""
+def store_for(config: ProjectConfig, fresh: bool = False) -> ContractStore:
+    """This process's contract store for ``config`` (one per run, and one per worker);
+    ``fresh`` starts a new one (files may have changed since the last run)."""
     from evtctl.contracts.store import ContractStore
 
-    if not _STORE or _STORE[0].config != config:
+    if fresh or not _STORE or _STORE[0].config != config:
         _STORE[:] = [ContractStore(config, use_cache=False, check_histories=False)]
     return _STORE[0]
 
@@ -144,7 +146,7 @@ def document(unit: Unit) -> ContractDoc:
             continue
         loaded.append(schema)
         docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type, rendered,
-                               files=tuple(str(p) for p in schema.files)))
+                               files=tuple((str(p), sha) for p, sha in schema.files.items())))
     policy = unit.config.policy_for(next(iter(types))) if len(types) == 1 else ""
     if len(types) > 1:
         return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs),

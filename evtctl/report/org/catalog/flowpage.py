@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from evtctl.report.org import dot
 from evtctl.report.org.catalog import layout
 from evtctl.report.org.catalog.html import esc, link, page
 from evtctl.report.org.catalog.sitemap import Site
 from evtctl.report.org.view import Filters, View, select
+
+if TYPE_CHECKING:
+    from evtctl.report.org.catalog.cache import CatalogCache
 
 # Up to this many services, one drawing shows the whole organisation.
 WHOLE_UP_TO = 60
@@ -36,7 +40,7 @@ def plan(site: Site) -> dict[str, View]:
     return views
 
 
-def write(site: Site, views: dict[str, View]) -> list[str]:
+def write(site: Site, views: dict[str, View], cache: CatalogCache | None = None) -> list[str]:
     """Write flow.html and the namespace pages; returns notes for the user."""
     site.flow_pages = {key: "flow.html" if key == "" else
                        f"flow/{site.slugs.get('flow', key)}.html" for key in views}
@@ -54,13 +58,22 @@ def write(site: Site, views: dict[str, View]) -> list[str]:
         site.flow_note = f"{why}: the event flow is left out; {layout.HOW_TO_GET}."
         notes.append(site.flow_note)
     else:
-        keys = list(sources)
+        version = layout.version(program)
+        cache_keys = {k: cache.svg_key(version, src) if cache else "" for k, src in
+                      sources.items()}
+        for key in sources:
+            hit = cache.svg(cache_keys[key]) if cache else None
+            if hit is not None:
+                svgs[key] = hit
+        keys = [k for k in sources if k not in svgs]
         for key, result in zip(keys, layout.svgs(program, [sources[k] for k in keys]),
                                strict=True):
             if isinstance(result, layout.LayoutError):
                 notes.append(f"the flow of {key or 'the organisation'} is left out: {result}")
             else:
                 svgs[key] = result
+                if cache:
+                    cache.put_svg(cache_keys[key], result)
     for key, view in views.items():
         rel = "" if key == "" else "../"
         (site.out / site.flow_pages[key]).write_text(

@@ -38,6 +38,15 @@ def find_dot() -> tuple[str | None, str]:
     return (found, "") if found else (None, "Graphviz's `dot` program is not on PATH")
 
 
+def version(dot: str) -> str:
+    """What ``dot -V`` says (cache keys: another Graphviz may lay out differently)."""
+    try:
+        proc = subprocess.run([dot, "-V"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return dot
+    return (proc.stderr or proc.stdout).decode(errors="replace").strip() or dot
+
+
 def svg(dot: str, source: str) -> str:
     """The SVG of one DOT source. Raises LayoutError."""
     try:

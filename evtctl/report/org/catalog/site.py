@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evtctl.report.org.catalog import contracts as contract_docs
 from evtctl.report.org.catalog.sitemap import Site
 from evtctl.report.org.source import OrgInputError, OrgSource
+
+if TYPE_CHECKING:
+    from evtctl.report.org.catalog.cache import CatalogCache
 
 MARKER = ".evtctl-catalog"
 ASSETS = ("catalog.css", "catalog.js")
@@ -26,6 +30,7 @@ class CatalogOptions:
     with_lint: bool = False
     today: date | None = None
     jobs: int | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def prepare_out(out: Path) -> None:
 
 
 def units(source: OrgSource) -> list[contract_docs.Unit]:
-    store = contract_docs.store_for(source.config)
+    store = contract_docs.store_for(source.config, fresh=True)
     out = []
     for _owner, topic in source.graph.org.topics():
         if source.graph.topics[topic.name].declaration is not topic:
@@ -69,11 +74,37 @@ def units(source: OrgSource) -> list[contract_docs.Unit]:
 
 def build(source: OrgSource, out: Path, options: CatalogOptions = CatalogOptions()
           ) -> CatalogResult:
-    from evtctl.report.org.catalog import flowpage, index, pages
+    from evtctl.report.org.catalog.cache import CatalogCache
 
     prepare_out(out)
     site = Site(source.graph, source.config, out, options.today or date.today())
-    docs = contract_docs.document_all(units(source), options.jobs)
+    cache = CatalogCache.open(options.use_cache)
+    try:
+        return _build(source, site, options, cache)
+    finally:
+        cache.close()
+
+
+def _documents(source: OrgSource, options: CatalogOptions,
+               cache: CatalogCache) -> list[contract_docs.ContractDoc]:
+    """Every contract's doc: from the cache when nothing it is made of changed."""
+    todo = units(source)
+    keys = [cache.doc_key(u) for u in todo]
+    found = [cache.doc(k) for k in keys]
+    missing = [i for i, d in enumerate(found) if d is None]
+    computed = contract_docs.document_all([todo[i] for i in missing], options.jobs)
+    for i, doc in zip(missing, computed, strict=True):
+        found[i] = doc
+        cache.put_doc(keys[i], doc)
+    return [d for d in found if d is not None]
+
+
+def _build(source: OrgSource, site: Site, options: CatalogOptions,
+           cache: CatalogCache) -> CatalogResult:
+    from evtctl.report.org.catalog import flowpage, index, pages
+
+    out = site.out
+    docs = _documents(source, options, cache)
     site.docs = {(d.topic, d.contract): d for d in docs}
     notes: list[str] = list(source.notes)
     lint_errors = 0
@@ -91,7 +122,7 @@ def build(source: OrgSource, out: Path, options: CatalogOptions = CatalogOptions
         data = resources.files("evtctl.report.org.catalog").joinpath("assets", name)
         (out / "assets" / name).write_bytes(data.read_bytes())
     views = flowpage.plan(site)
-    notes += flowpage.write(site, views)
+    notes += flowpage.write(site, views, cache)
     count = 0
 
     def write(path: str, text: str) -> None:
