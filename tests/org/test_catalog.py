@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from orgkit import SAMPLE, evtctl, need_program, write_service
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
