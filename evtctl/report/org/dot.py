@@ -9,6 +9,7 @@ every node and edge an SVG ``id``/``class`` the flow page's filters select on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from evtctl.report.org.view import Arrow, View, short_topic, topic_notes
@@ -31,9 +32,12 @@ def quote(value: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_NOT_CSS = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def css(value: str) -> str:
-    """A name as a CSS class / id fragment the flow page computes the same way."""
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in value)
+    """A name as a CSS class / id fragment (letters, digits, ``-``, ``_``)."""
+    return _NOT_CSS.sub("_", value)
 
 
 def render(view: View, links: Callable[[str, str], str] | None = None) -> str:

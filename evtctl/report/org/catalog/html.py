@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 from evtctl import __version__
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
 
 def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    s = value if isinstance(value, str) else str(value)
+    return html.escape(s, quote=True) if _SPECIAL.search(s) else s
 
 
 def link(href: str, label: object, cls: str | None = None) -> str:
