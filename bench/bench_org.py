@@ -4,7 +4,8 @@ The floor is the one `bench_lint.py` uses: a separate process that only reads an
 every manifest and schema file once. Measured in the same run, as whole processes:
 
 * `evtctl catalog ORG --out DIR` (every page, every schema rendered, every history
-  compared), with Graphviz laying out the flow and without it (`EVTCTL_DOT=`);
+  compared, the flow laid out by Graphviz): with an empty cache (cold), again with the
+  cache it filled (warm: nothing changed), and cold without Graphviz (`EVTCTL_DOT=`);
 * `evtctl graph ORG --format mermaid` and `--format dot`;
 * in one process, after the manifests are loaded: building the graph, selecting the
   whole organisation and rendering it as Mermaid (what the graph itself costs).
@@ -57,12 +58,17 @@ def main() -> None:
         org = generate(Path(tmp) / "org", args.services)
         files = sum(1 for _ in org.rglob("*") if _.is_file())
         runs: dict[str, list[float]] = {k: [] for k in (
-            "floor", "catalog", "catalog-noflow", "graph-mermaid", "graph-dot")}
-        no_dot = {**os.environ, "EVTCTL_DOT": ""}
+            "floor", "catalog", "catalog-warm", "catalog-noflow", "graph-mermaid",
+            "graph-dot")}
         for i in range(args.repeat):
+            cache = {**os.environ, "EVTCTL_CACHE_DIR": tempfile.mkdtemp(dir=tmp)}
+            no_dot = {**os.environ, "EVTCTL_DOT": "", "EVTCTL_CACHE_DIR":
+                      tempfile.mkdtemp(dir=tmp)}
             runs["floor"].append(_time([sys.executable, "-c", FLOOR, str(org)]))
-            runs["catalog"].append(_time([*exe, "catalog", str(org), "--out",
-                                          f"{tmp}/site{i}"]))
+            site = f"{tmp}/site{i}"
+            runs["catalog"].append(_time([*exe, "catalog", str(org), "--out", site], cache))
+            runs["catalog-warm"].append(_time([*exe, "catalog", str(org), "--out", site],
+                                              cache))
             runs["catalog-noflow"].append(_time([*exe, "catalog", str(org), "--out",
                                                  f"{tmp}/bare{i}"], no_dot))
             runs["graph-mermaid"].append(_time([*exe, "graph", str(org), "-f", "mermaid"]))
@@ -71,8 +77,9 @@ def main() -> None:
     f = statistics.median(runs["floor"])
     print(f"organisation: {args.services} services, {files} files; median of {args.repeat}")
     print(f"parse floor                               {f:7.2f} s   1.00x")
-    for key, label in (("catalog", "evtctl catalog (flow laid out by Graphviz)"),
-                       ("catalog-noflow", "evtctl catalog, no Graphviz"),
+    for key, label in (("catalog", "evtctl catalog, cold cache"),
+                       ("catalog-warm", "evtctl catalog, warm cache"),
+                       ("catalog-noflow", "evtctl catalog, cold, no Graphviz"),
                        ("graph-mermaid", "evtctl graph --format mermaid"),
                        ("graph-dot", "evtctl graph --format dot")):
         m = statistics.median(runs[key])

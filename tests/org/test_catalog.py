@@ -68,7 +68,7 @@ def test_without_graphviz_the_flow_says_how_to_get_it(tmp_path: Path) -> None:
     flow = (out / "flow.html").read_text()
     assert 'id="flow-missing"' in flow and "apt-get install graphviz" in flow
     assert "<svg" not in flow
-    assert (out / "flow" / "organisation.dot").is_file()
+    assert (out / "flow.dot").is_file() and (out / "flow" / "billing.dot").is_file()
     assert (out / "services" / "arcadia.identity.personabff.html").is_file()
 
 

@@ -1,6 +1,6 @@
 """The event flow: SVGs laid out by Graphviz, filtered by namespace and service.
 
-A small organisation gets one drawing of everything. A large one gets one drawing per
+A small organisation gets one drawing of everything, and every organisation one drawing per
 namespace (its services, the topics they own or use, and the services on those topics),
 because a single layout of hundreds of services is neither fast nor readable. On each
 page, choosing a service dims everything but its neighbourhood; choosing a namespace opens
@@ -34,7 +34,7 @@ def plan(site: Site) -> dict[str, View]:
     views: dict[str, View] = {}
     if len(g.services) <= WHOLE_UP_TO:
         views[""] = select(g)
-    else:
+    if len(spaces) > 1 or "" not in views:
         for ns in spaces:
             views[ns] = select(g, Filters(namespaces=(ns,), depth=0))
     return views
@@ -50,8 +50,7 @@ def write(site: Site, views: dict[str, View], cache: CatalogCache | None = None)
     program, why = layout.find_dot()
     sources = {key: dot.render(v, _links(site, key)) for key, v in views.items()}
     for key, source in sources.items():
-        (site.out / "flow" / f"{site.slugs.get('flow', key or 'organisation')}.dot").write_text(
-            source, encoding="utf-8")
+        (site.out / _dot_file(site, key)).write_text(source, encoding="utf-8")
     notes: list[str] = []
     svgs: dict[str, str] = {}
     if program is None:
@@ -81,6 +80,11 @@ def write(site: Site, views: dict[str, View], cache: CatalogCache | None = None)
     if "" not in views:
         (site.out / "flow.html").write_text(_overview(site, views), encoding="utf-8")
     return notes
+
+
+def _dot_file(site: Site, key: str) -> str:
+    """The DOT source of a page, beside it: flow.dot, flow/<namespace>.dot."""
+    return "flow.dot" if key == "" else f"flow/{site.slugs.get('flow', key)}.dot"
 
 
 def _links(site: Site, key: str) -> Callable[[str, str], str]:
@@ -130,9 +134,9 @@ def _page(site: Site, key: str, view: View, svg: str | None, rel: str,
         why = site.flow_note or next((n for n in notes if (key or "the organisation") in n),
                                      "the layout failed")
         body.append(f'<p class="callout warn" id="flow-missing">{esc(why)}</p>')
-    dot_file = f"{site.slugs.get('flow', key or 'organisation')}.dot"
+    dot_file = _dot_file(site, key)
     body.append(f'<p class="muted">Graphviz source: '
-                f'{link(("" if key else "flow/") + dot_file, dot_file)}</p>')
+                f'{link(rel + dot_file, dot_file.rsplit("/", 1)[-1])}</p>')
     return page(title, "".join(body) + _data(site, view), rel,
                 [("Event flow", "" if key == "" else f"{rel}flow.html")] +
                 ([(key, "")] if key else []), site.with_lint, ("assets/catalog.js",))
