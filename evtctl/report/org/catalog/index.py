@@ -78,7 +78,8 @@ def index_page(site: Site) -> str:
              link(site.service_url(t.owner), t.owner) if t.owner else "",
              ", ".join(link(site.contract_url(t.name, c.name), c.name) for c in t.contracts)]
             for t in sorted(topics, key=lambda t: t.name)]
-    body.append(section("Topics", table(["Topic", "Kind", "Owner", "Events"], rows), "topics"))
+    body.append(section("Topics", _long(table(["Topic", "Kind", "Owner", "Events"], rows),
+                                        len(rows), "topics"), "topics"))
     rows = []
     for c in sorted(contracts, key=lambda c: (c.name, c.topic)):
         doc = site.docs.get(c.key)
@@ -88,8 +89,9 @@ def index_page(site: Site) -> str:
                      esc(", ".join(f"v{v.version}" for v in c.versions)),
                      esc(deprecated) if deprecated else "",
                      esc(doc.mode) if doc else ""])
-    body.append(section("Events", table(["Event", "Topic", "Versions", "Deprecated",
-                                         "Compatibility"], rows), "events"))
+    body.append(section("Events", _long(table(["Event", "Topic", "Versions", "Deprecated",
+                                               "Compatibility"], rows), len(rows), "events"),
+                        "events"))
     parts = []
     for owner, sids in sorted(_owners(site).items()):
         parts.append(f'<li id="{esc(site.owner_anchor(owner))}"><strong>{esc(owner)}</strong>: '
@@ -99,6 +101,16 @@ def index_page(site: Site) -> str:
                         "owners"))
     return page("Event catalogue", "".join(body), "", (), site.with_lint,
                 ("search.js", "assets/catalog.js"))
+
+
+# Longer lists are folded (search finds everything in them; one click unfolds them).
+FOLD_FROM = 100
+
+
+def _long(html: str, count: int, what: str) -> str:
+    if count < FOLD_FROM:
+        return html
+    return f'<details class="long"><summary>Show all {count} {what}</summary>{html}</details>'
 
 
 def findings_page(site: Site) -> str:
