@@ -23,7 +23,7 @@ def test_graph_is_built_once_per_organisation() -> None:
 
 def test_sample_edges() -> None:
     g = sample()
-    assert len(g.services) == 7 and len(g.topics) == 14
+    assert len(g.services) == 8 and len(g.topics) == 16
     kinds = {(e.service.id.split(".")[-1], e.topic.split(".", 2)[2], e.kind.value, e.implied)
              for e in g.edges}
     assert ("personabff", "personaservice.commands", "send", False) in kinds

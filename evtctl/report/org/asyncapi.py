@@ -6,7 +6,9 @@ the manifest), a message per contract version on it (``<Event>_v<N>``; the paylo
 version's schema file, copied beside the documents and referenced, with the
 ``schemaFormat`` of its format: JSON Schema ``application/schema+json;version=draft-07``,
 Avro ``application/vnd.apache.avro+json;version=1.9.0``, Protobuf
-``application/vnd.google.protobuf;version=3``), and an operation for every edge of the
+``application/vnd.google.protobuf;version=3``, the text inlined; a ``.proto`` that imports
+local files has no payload, since AsyncAPI's Protobuf parser cannot follow such imports, and
+says so), and an operation for every edge of the
 service in the graph: ``send`` for what it publishes, sends or replies, ``receive`` for
 what it consumes (Kafka operation binding: its consumer group). A command sent with a
 ``replyTopic`` carries an AsyncAPI ``reply`` naming the reply channel and its messages.
@@ -90,6 +92,12 @@ class _Payloads:
         schema_format = SCHEMA_FORMATS.get((spec.schema_type, suffix),
                                            SCHEMA_FORMATS[("JSON", ".json")])
         if spec.schema_type == "PROTOBUF":
+            if len(files) > 1:
+                # AsyncAPI's Protobuf schema parser cannot follow imports of local files
+                # (only Google's well-known types): such a payload would fail the document.
+                imports = ", ".join(self.copied[f] for f in files[1:])
+                return (f"the AsyncAPI Protobuf schema parser cannot follow imports of local "
+                        f"files ({imports}); the schema is copied to {main} for readers")
             # A .proto file is not JSON, so it cannot be a $ref target: its text is inlined.
             text = files[0].read_text(encoding="utf-8")
             return {"schemaFormat": schema_format, "schema": text}
@@ -292,7 +300,7 @@ def _message(contract: ContractNode, number: int, payloads: _Payloads) -> dict[s
     if isinstance(payload, str):
         payloads.notes.append(f"{contract.name} v{number} on {contract.topic}: no payload "
                               f"schema in the document: {payload}")
-        message["x-evtctl-unreadable"] = payload
+        message["x-evtctl-no-payload"] = payload
     else:
         message["payload"] = payload
     message["x-evtctl-version"] = number
