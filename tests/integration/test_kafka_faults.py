@@ -100,8 +100,10 @@ def test_broker_stopping_mid_apply(own_broker: KafkaCluster, org: Any,
     assert "failed" in summary and "not applied" in summary
     assert text.count("[applied]") == 2
     assert "[failed: " in text and "plan again to see" in text
-    assert "[not applied]" in text
-    assert ui.notes and ui.notes[-1].startswith("error: Kafka stopped answering during the apply")
+    assert "[not applied: not attempted: the cluster stopped answering" in text
+    assert ui.notes[-2].startswith(f"evtctl: error: kafka {own_broker.bootstrap_servers}: "
+                                   "Kafka stopped answering during the apply")
+    assert ui.notes[-1].startswith("hint: run evtctl provision again when the cluster is back")
 
     own_broker.start_node(0)
     again = StoppingUi(None)
