@@ -78,6 +78,18 @@ _POLL = 0.05  # seconds between looks at librdkafka's error reports while waitin
 _GRACE = 5.0  # librdkafka times a request out itself; this is only a backstop
 
 
+class _Lost(ProvisionError):
+    """A read that got no answer (the broker asked went away): worth asking once more."""
+
+
+def _once_more(read: Callable[[], R]) -> R:
+    """Reads are idempotent: one that got no answer is asked again, once."""
+    try:
+        return read()
+    except _Lost:
+        return read()
+
+
 def _operation(value: Any) -> Operation | None:
     try:
         return Operation(str(value.name).lower())
@@ -200,11 +212,14 @@ class KafkaAdmin:
         return self._cluster
 
     def list_topics(self) -> Mapping[str, TopicListing]:
+        return _once_more(self._list_topics)
+
+    def _list_topics(self) -> Mapping[str, TopicListing]:
         try:
             metadata = self._admin.list_topics(timeout=self._timeout)
         except KafkaException as error:
-            raise ProvisionError(f"cannot list topics: {self._describe(error)}",
-                                 where=self._where) from None
+            raise _Lost(f"cannot list topics: {self._describe(error)}",
+                        where=self._where) from None
         listing: dict[str, TopicListing] = {}
         for name, topic in metadata.topics.items():
             if topic.error is not None:
@@ -220,6 +235,19 @@ class KafkaAdmin:
     def describe_topics(self, names: Sequence[str]) -> TopicsRead:
         if not names:
             return TopicsRead({})
+        read, lost = self._describe_topics_once(names)
+        if lost:
+            # Asked of a broker that just went away (or came back and is not ready): ask
+            # once more; librdkafka has refreshed its view of the cluster by then.
+            again, lost = self._describe_topics_once(sorted(lost))
+            read = TopicsRead({**read.found, **again.found}, read.missing | again.missing,
+                              read.denied | again.denied, {**read.unsettled, **again.unsettled})
+        if lost:
+            name, error = sorted(lost.items())[0]
+            raise ProvisionError(f"cannot describe topic {name}: {error}", where=self._where)
+        return read
+
+    def _describe_topics_once(self, names: Sequence[str]) -> tuple[TopicsRead, dict[str, str]]:
         try:
             futures = self._admin.describe_topics(TopicCollection(list(names)),
                                                   request_timeout=self._timeout)
@@ -230,12 +258,12 @@ class KafkaAdmin:
         missing: set[str] = set()
         denied: set[str] = set()
         unsettled: dict[str, str] = {}
+        lost: dict[str, str] = {}
         for name, future in futures.items():
             try:
                 found[name] = _listing(self._wait(future))
             except TimeoutError:
-                raise ProvisionError(f"cannot describe topic {name}: no answer within "
-                                     f"{self._timeout:g}s", where=self._where) from None
+                lost[name] = f"no answer within {self._timeout:g}s"
             except KafkaException as error:
                 kerr = _kafka_error(error)
                 code = kerr.code() if kerr is not None else None
@@ -243,17 +271,19 @@ class KafkaAdmin:
                     missing.add(name)
                 elif code == KafkaError.TOPIC_AUTHORIZATION_FAILED:
                     denied.add(name)
-                elif kerr is not None and kerr.code() in _UNREACHABLE:
-                    raise ProvisionError(f"cannot describe topic {name}: "
-                                         f"{self._describe(error)}", where=self._where) from None
+                elif code in _UNREACHABLE:
+                    lost[name] = self._describe(error)
                 else:
                     unsettled[name] = self._describe(error)
-        return TopicsRead(found, frozenset(missing), frozenset(denied), unsettled)
+        return TopicsRead(found, frozenset(missing), frozenset(denied), unsettled), lost
 
     def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
         """Configs of the topics that exist (an unknown topic is left out)."""
         if not topics:
             return {}
+        return _once_more(lambda: self._describe_configs(topics))
+
+    def _describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
         # Chunked: one DescribeConfigs of thousands of topics is a multi-megabyte response
         # that must arrive within one request timeout. All chunks are submitted before any
         # is awaited, so they travel pipelined and a no-op plan stays as fast as one request.
@@ -285,13 +315,16 @@ class KafkaAdmin:
                         f"{self._principal()}", where=self._where,
                         hint="grant it DESCRIBE_CONFIGS on the managed topics (evtctl "
                              "compares configs before it changes them)") from None
-                raise ProvisionError(
-                    f"cannot read the configs of topic {resource.name}: "
-                    f"{self._describe(error)}", where=self._where) from None
+                failure = _Lost if code in _UNREACHABLE or kerr is None else ProvisionError
+                raise failure(f"cannot read the configs of topic {resource.name}: "
+                              f"{self._describe(error)}", where=self._where) from None
             out[resource.name] = _topic_configs(entries)
         return out
 
     def describe_acls(self) -> frozenset[AclSpec]:
+        return _once_more(self._describe_acls)
+
+    def _describe_acls(self) -> frozenset[AclSpec]:
         any_filter = AclBindingFilter(  # None matches any name, principal and host
             ResourceType.ANY, None, ResourcePatternType.ANY, None, None,  # type: ignore[arg-type]
             AclOperation.ANY, AclPermissionType.ANY,
@@ -310,8 +343,9 @@ class KafkaAdmin:
                 raise ProvisionError(f"not authorised to DESCRIBE the cluster as "
                                      f"{self._principal()} (needed to read ACLs)",
                                      where=self._where) from None
-            raise ProvisionError(f"cannot read ACLs: {self._describe(error)}",
-                                 where=self._where) from None
+            failure = _Lost if kerr is None or kerr.code() in _UNREACHABLE else ProvisionError
+            raise failure(f"cannot read ACLs: {self._describe(error)}",
+                          where=self._where) from None
         found: set[AclSpec] = set()
         reverse_resource = {v: k for k, v in _RESOURCE.items()}
         reverse_pattern = {v: k for k, v in _PATTERN.items()}
