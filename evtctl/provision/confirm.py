@@ -32,7 +32,7 @@ from evtctl.provision.model import (
 from evtctl.provision.plan import same_value
 
 DEFAULT_VISIBILITY_TIMEOUT = 30.0
-_FIRST_DELAY, _MAX_DELAY = 0.02, 0.5
+_FIRST_DELAY, _MAX_DELAY = 0.02, 0.2  # a view costs a connection and a few reads
 _TOPIC_READS = (ActionKind.CREATE_TOPIC, ActionKind.ADD_PARTITIONS, ActionKind.DELETE_TOPIC)
 _ACL_READS = (ActionKind.CREATE_ACL, ActionKind.DELETE_ACL)
 
