@@ -26,6 +26,7 @@ from evtctl.provision.model import (
     Action,
     ActionKind,
     ClusterReader,
+    ReadRequest,
     TopicConfigs,
     TopicsRead,
 )
@@ -90,11 +91,9 @@ def look(reader: ClusterReader, actions: Iterable[Action]) -> Seen:
     configured = sorted({a.topic for a in actions if a.kind is ActionKind.ALTER_CONFIG
                          or (a.kind is ActionKind.CREATE_TOPIC and _create_config(a))})
     needs_acls = any(a.kind in _ACL_READS for a in actions)
-    return Seen(
-        reader.describe_topics(topics) if topics else TopicsRead({}),
-        reader.describe_configs(configured) if configured else {},
-        reader.describe_acls() if needs_acls else frozenset(),
-    )
+    snapshot = reader.read(ReadRequest(topics=tuple(topics), configs=tuple(configured),
+                                       acls=needs_acls))
+    return Seen(snapshot.topics, snapshot.configs, snapshot.acls)
 
 
 def _create_config(action: Action) -> dict[str, str]:

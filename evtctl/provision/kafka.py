@@ -45,7 +45,9 @@ from evtctl.provision.model import (
     Pattern,
     Permission,
     ProvisionError,
+    ReadRequest,
     ResourceKind,
+    Snapshot,
     TopicConfigs,
     TopicListing,
     TopicsRead,
@@ -211,8 +213,50 @@ class KafkaAdmin:
                                         operations)
         return self._cluster
 
+    def read(self, request: ReadRequest) -> Snapshot:
+        """Every read of the request submitted before any is awaited: one round trip."""
+        return _once_more(lambda: self._read(request))
+
+    def _read(self, request: ReadRequest) -> Snapshot:
+        topic_futures = self._submit_topics(request.topics) if request.topics else {}
+        config_futures = self._submit_configs(request.configs) if request.configs else []
+        acl_future = self._submit_acls() if request.acls else None
+        listing = self._list_topics() if request.listing else {}
+        topics, lost = self._collect_topics(topic_futures)
+        if lost:
+            name, error = sorted(lost.items())[0]
+            raise _Lost(f"cannot describe topic {name}: {error}", where=self._where)
+        configs: Mapping[str, TopicConfigs] = {}
+        configs_error = acls_error = None
+        try:
+            configs = self._collect_configs(config_futures)
+        except _Lost:
+            raise
+        except ProvisionError as error:
+            configs_error = error
+        acls: frozenset[AclSpec] = frozenset()
+        if acl_future is not None:
+            try:
+                acls = self._collect_acls(acl_future)
+            except _Lost:
+                raise
+            except ProvisionError as error:
+                acls_error = error
+        return Snapshot(topics, listing, configs, acls, configs_error, acls_error)
+
+    # Single reads, for callers that need one thing.
     def list_topics(self) -> Mapping[str, TopicListing]:
-        return _once_more(self._list_topics)
+        return self.read(ReadRequest(listing=True)).listing
+
+    def describe_topics(self, names: Sequence[str]) -> TopicsRead:
+        return self.read(ReadRequest(topics=tuple(names))).topics
+
+    def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
+        """Configs of the topics that exist (an unknown topic is left out)."""
+        return self.read(ReadRequest(configs=tuple(topics))).configs
+
+    def describe_acls(self) -> frozenset[AclSpec]:
+        return self.read(ReadRequest(acls=True)).acls
 
     def _list_topics(self) -> Mapping[str, TopicListing]:
         try:
@@ -232,28 +276,17 @@ class KafkaAdmin:
             listing[name] = TopicListing(name, len(topic.partitions), rf, out_of_sync, offline)
         return listing
 
-    def describe_topics(self, names: Sequence[str]) -> TopicsRead:
-        if not names:
-            return TopicsRead({})
-        read, lost = self._describe_topics_once(names)
-        if lost:
-            # Asked of a broker that just went away (or came back and is not ready): ask
-            # once more; librdkafka has refreshed its view of the cluster by then.
-            again, lost = self._describe_topics_once(sorted(lost))
-            read = TopicsRead({**read.found, **again.found}, read.missing | again.missing,
-                              read.denied | again.denied, {**read.unsettled, **again.unsettled})
-        if lost:
-            name, error = sorted(lost.items())[0]
-            raise ProvisionError(f"cannot describe topic {name}: {error}", where=self._where)
-        return read
-
-    def _describe_topics_once(self, names: Sequence[str]) -> tuple[TopicsRead, dict[str, str]]:
+    def _submit_topics(self, names: Sequence[str]) -> Mapping[str, Future[Any]]:
         try:
-            futures = self._admin.describe_topics(TopicCollection(list(names)),
-                                                  request_timeout=self._timeout)
+            futures: Mapping[str, Future[Any]] = self._admin.describe_topics(
+                TopicCollection(list(names)), request_timeout=self._timeout)
         except (KafkaException, ValueError, TypeError) as error:
             raise ProvisionError(f"cannot describe topics: {self._describe(error)}",
                                  where=self._where) from None
+        return futures
+
+    def _collect_topics(self, futures: Mapping[str, Future[Any]]
+                        ) -> tuple[TopicsRead, dict[str, str]]:
         found: dict[str, TopicListing] = {}
         missing: set[str] = set()
         denied: set[str] = set()
@@ -277,13 +310,7 @@ class KafkaAdmin:
                     unsettled[name] = self._describe(error)
         return TopicsRead(found, frozenset(missing), frozenset(denied), unsettled), lost
 
-    def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
-        """Configs of the topics that exist (an unknown topic is left out)."""
-        if not topics:
-            return {}
-        return _once_more(lambda: self._describe_configs(topics))
-
-    def _describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
+    def _submit_configs(self, topics: Sequence[str]) -> list[tuple[Any, Future[Any]]]:
         # Chunked: one DescribeConfigs of thousands of topics is a multi-megabyte response
         # that must arrive within one request timeout. All chunks are submitted before any
         # is awaited, so they travel pipelined and a no-op plan stays as fast as one request.
@@ -300,6 +327,10 @@ class KafkaAdmin:
                     f"cannot read topic configs: {self._describe(error)}",
                     where=self._where) from None
             pending.extend(futures.items())
+        return pending
+
+    def _collect_configs(self, pending: Sequence[tuple[Any, Future[Any]]]
+                         ) -> Mapping[str, TopicConfigs]:
         out: dict[str, TopicConfigs] = {}
         for resource, future in pending:
             try:
@@ -321,17 +352,18 @@ class KafkaAdmin:
             out[resource.name] = _topic_configs(entries)
         return out
 
-    def describe_acls(self) -> frozenset[AclSpec]:
-        return _once_more(self._describe_acls)
-
-    def _describe_acls(self) -> frozenset[AclSpec]:
+    def _submit_acls(self) -> Future[Any]:
         any_filter = AclBindingFilter(  # None matches any name, principal and host
             ResourceType.ANY, None, ResourcePatternType.ANY, None, None,  # type: ignore[arg-type]
             AclOperation.ANY, AclPermissionType.ANY,
         )
+        future: Future[Any] = self._admin.describe_acls(any_filter,
+                                                        request_timeout=self._timeout)
+        return future
+
+    def _collect_acls(self, future: Future[Any]) -> frozenset[AclSpec]:
         try:
-            bindings = self._wait(self._admin.describe_acls(any_filter,
-                                                            request_timeout=self._timeout))
+            bindings = self._wait(future)
         except Exception as error:
             kerr = _kafka_error(error)
             if kerr is not None and kerr.code() == KafkaError.SECURITY_DISABLED:

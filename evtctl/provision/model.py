@@ -302,18 +302,49 @@ class NewTopicSpec:
     config: Mapping[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """What one round of reads asks for; the reads travel together (one round trip)."""
+
+    topics: tuple[str, ...] = ()  # described by name
+    configs: tuple[str, ...] = ()  # DescribeConfigs
+    acls: bool = False  # DescribeAcls
+    listing: bool = False  # every topic the principal may describe
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The answers to a ReadRequest. A failed part keeps its error, so that the caller
+    reports failures in the order that explains them best (a topic it may not DESCRIBE
+    before the configs of that topic it may not read)."""
+
+    topics: TopicsRead
+    listing: Mapping[str, TopicListing] = field(default_factory=dict)
+    configs_read: Mapping[str, TopicConfigs] = field(default_factory=dict)
+    acls_read: frozenset[AclSpec] = frozenset()
+    configs_error: ProvisionError | None = None
+    acls_error: ProvisionError | None = None
+
+    @property
+    def configs(self) -> Mapping[str, TopicConfigs]:
+        if self.configs_error is not None:
+            raise self.configs_error
+        return self.configs_read
+
+    @property
+    def acls(self) -> frozenset[AclSpec]:
+        if self.acls_error is not None:
+            raise self.acls_error
+        return self.acls_read
+
+
 class ClusterReader(Protocol):
     """Reading the cluster. Raises ProvisionError (naming the operation and resource) when
     the principal may not read what is asked, or the cluster does not answer."""
 
-    def list_topics(self) -> Mapping[str, TopicListing]:
-        """Every topic the principal may DESCRIBE (Kafka leaves the others out, silently)."""
-
-    def describe_topics(self, names: Sequence[str]) -> TopicsRead: ...
-
-    def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]: ...
-
-    def describe_acls(self) -> frozenset[AclSpec]: ...
+    def read(self, request: ReadRequest) -> Snapshot:
+        """Every read the request names, sent together. ``listing`` is every topic the
+        principal may DESCRIBE: Kafka leaves the others out, silently."""
 
 
 class ClusterAdmin(ClusterReader, Protocol):

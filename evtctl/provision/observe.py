@@ -26,6 +26,7 @@ from evtctl.provision.model import (
     ObservedTopic,
     Operation,
     ProvisionError,
+    ReadRequest,
 )
 
 _MAY_DESCRIBE = {Operation.DESCRIBE, Operation.ALTER, Operation.ALL}
@@ -36,10 +37,26 @@ def observe(admin: ClusterAdmin, desired: DesiredState, info: ClusterInfo, *,
     """Read the declared topics, their configs (where the manifests name configs), every
     topic name (for unmanaged topics) and, when ACLs are managed, every binding."""
     where = where or f"kafka cluster {info.cluster_id}"
-    declared = [t.name for t in desired.topics]
-    read = admin.describe_topics(declared)
-    if read.denied:
-        names = sorted(read.denied)
+    declared = tuple(t.name for t in desired.topics)
+    if desired.acls is not None:
+        operations = info.cluster_operations or frozenset()
+        if not operations & _MAY_DESCRIBE:
+            raise ProvisionError(
+                f"not authorised to DESCRIBE the cluster as {info.principal}, so its ACLs "
+                "cannot be read (Kafka answers such a principal with an empty list)",
+                where=where, hint="grant DESCRIBE (and ALTER, to apply) on the cluster "
+                                  "resource, or drop --acls")
+    # One round trip: declared topics by name, every topic name, the configs of the declared
+    # topics that name configs (an absent one is simply not answered) and the ACLs.
+    wanted_configs = tuple(t.name for t in desired.topics if t.config)
+    probes = _probes(desired) if full_listing else {}
+    snapshot = admin.read(ReadRequest(topics=declared + tuple(sorted(probes)),
+                                      configs=wanted_configs, acls=desired.acls is not None,
+                                      listing=True))
+    read = snapshot.topics
+    denied = read.denied - set(probes)
+    if denied:
+        names = sorted(denied)
         more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
         raise ProvisionError(
             f"not authorised to DESCRIBE topic {names[0]}{more} as {info.principal}, so "
@@ -51,19 +68,23 @@ def observe(admin: ClusterAdmin, desired: DesiredState, info: ClusterInfo, *,
         raise ProvisionError(f"cannot read topic {name}: {error}", where=where,
                              hint="the cluster is changing (a topic being created or "
                                   "deleted, a broker starting); run provision again")
-    if full_listing:
-        _check_listing_complete(admin, desired, info, where)
-    listing = admin.list_topics()
-    wanted_configs = [t.name for t in desired.topics if t.config and t.name in read.found]
-    configs = admin.describe_configs(wanted_configs)
-    absent = [name for name in wanted_configs if name not in configs]
+    for probe in sorted(read.denied & set(probes)):
+        raise ProvisionError(
+            f"not authorised to DESCRIBE every topic under managed prefix {probes[probe]} as "
+            f"{info.principal}: Kafka leaves such topics out of its listing, so undeclared "
+            "topics there cannot all be seen (needed for --allow-delete and --strict)",
+            where=where, hint="grant DESCRIBE on topics with that prefix (a prefixed ACL), "
+                              "or run provision as a principal that has it")
+    listing = snapshot.listing
+    configs = snapshot.configs
+    absent = [name for name in wanted_configs if name in read.found and name not in configs]
     if absent:
         raise ProvisionError(f"cannot read the configs of topic {absent[0]}: the cluster "
                              "does not know it, though Metadata shows it", where=where,
                              hint="the topic is being deleted or re-created; run again")
     topics: dict[str, ObservedTopic] = {}
     for name in sorted(set(listing) | set(read.found)):
-        if name in read.missing:
+        if name in read.missing or name in probes:
             continue  # described by name as absent: that answer is the one kept
         entry = read.found.get(name) or listing[name]
         described = configs.get(name)
@@ -73,33 +94,14 @@ def observe(admin: ClusterAdmin, desired: DesiredState, info: ClusterInfo, *,
             described.effective if described else {},
             entry.out_of_sync, entry.offline,
         )
-    acls = None
-    if desired.acls is not None:
-        operations = info.cluster_operations or frozenset()
-        if not operations & _MAY_DESCRIBE:
-            raise ProvisionError(
-                f"not authorised to DESCRIBE the cluster as {info.principal}, so its ACLs "
-                "cannot be read (Kafka answers such a principal with an empty list)",
-                where=where, hint="grant DESCRIBE (and ALTER, to apply) on the cluster "
-                                  "resource, or drop --acls")
-        acls = admin.describe_acls()
+    acls = snapshot.acls if desired.acls is not None else None
     return ClusterState(info.cluster_id, len(info.brokers), topics, acls)
 
 
-def _check_listing_complete(admin: ClusterAdmin, desired: DesiredState, info: ClusterInfo,
-                            where: str) -> None:
+def _probes(desired: DesiredState) -> dict[str, str]:
     """Kafka lists only the topics a principal may describe; a name nobody uses, under each
-    managed prefix, tells whether that leaves any out."""
-    if not desired.managed_prefixes:
-        return
+    managed prefix, tells whether that leaves any out (it answers "not authorised" for a
+    name the principal may not describe, whether or not the topic exists)."""
     token = uuid.uuid4().hex[:12]
-    probes = {f"{prefix}evtctl-describe-probe-{token}": prefix
-              for prefix in desired.managed_prefixes}
-    read = admin.describe_topics(sorted(probes))
-    for probe in sorted(read.denied):
-        raise ProvisionError(
-            f"not authorised to DESCRIBE every topic under managed prefix {probes[probe]} as "
-            f"{info.principal}: Kafka leaves such topics out of its listing, so undeclared "
-            "topics there cannot all be seen (needed for --allow-delete and --strict)",
-            where=where, hint="grant DESCRIBE on topics with that prefix (a prefixed ACL), "
-                              "or run provision as a principal that has it")
+    return {f"{prefix}evtctl-describe-probe-{token}": prefix
+            for prefix in desired.managed_prefixes}

@@ -18,6 +18,8 @@ from evtctl.provision.model import (
     NewTopicSpec,
     Operation,
     ProvisionError,
+    ReadRequest,
+    Snapshot,
     TopicConfigs,
     TopicListing,
     TopicsRead,
@@ -39,16 +41,21 @@ class FakeView:
         self.cluster = cluster
 
     def _read(self) -> None:
-        self.cluster.reads += 1
         if self.cluster.down:
             raise ProvisionError("no answer within 1s", where="kafka fake")
 
-    def list_topics(self) -> Mapping[str, TopicListing]:
+    def read(self, request: ReadRequest) -> Snapshot:
         self._read()
+        self.cluster.reads += 1
+        return Snapshot(self.describe_topics(request.topics),
+                        self.list_topics() if request.listing else {},
+                        self.describe_configs(request.configs),
+                        self.describe_acls() if request.acls else frozenset())
+
+    def list_topics(self) -> Mapping[str, TopicListing]:
         return {n: t for n, t in self.state.topics.items() if n not in self.cluster.denied}
 
     def describe_topics(self, names: Sequence[str]) -> TopicsRead:
-        self._read()
         found = {n: self.state.topics[n] for n in names
                  if n in self.state.topics and n not in self.cluster.denied}
         denied = frozenset(n for n in names if n in self.cluster.denied
@@ -58,7 +65,6 @@ class FakeView:
         return TopicsRead(found, missing, denied)
 
     def describe_configs(self, topics: Sequence[str]) -> Mapping[str, TopicConfigs]:
-        self._read()
         out = {}
         for name in topics:
             if name in self.state.topics:
@@ -67,7 +73,6 @@ class FakeView:
         return out
 
     def describe_acls(self) -> frozenset[AclSpec]:
-        self._read()
         return frozenset(self.state.acls)
 
 
