@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,18 @@ topics = [NewTopic(f"{prefix}.m{i}", 1, 1, config={"retention.ms": "86400000"})
           for i in range(count)]
 for future in admin.create_topics(topics, request_timeout=120).values():
     future.result()
+if len(sys.argv) > 4:  # and wait until a new client sees them all
+    import time
+    from confluent_kafka import KafkaException, TopicCollection
+    names = [t.topic for t in topics]
+    while True:
+        view = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0})
+        try:
+            for future in view.describe_topics(TopicCollection(names)).values():
+                future.result()
+            break
+        except KafkaException:
+            time.sleep(0.05)
 """
 
 
@@ -85,9 +97,10 @@ def run_process(args: Sequence[str]) -> float:
     return seconds
 
 
-def floor_once(bootstrap: str, count: int) -> float:
+def floor_once(bootstrap: str, count: int, visible: bool = False) -> float:
     prefix = f"floor{uuid.uuid4().hex[:8]}.bench.s.events"
-    return run_process([sys.executable, "-c", FLOOR, bootstrap, prefix, str(count)])
+    return run_process([sys.executable, "-c", FLOOR, bootstrap, prefix, str(count),
+                        *(["visible"] if visible else [])])
 
 
 def evtctl_once(bootstrap: str, count: int) -> float:
@@ -142,8 +155,7 @@ def phases_once(bootstrap: str, count: int) -> dict[str, float]:
     if code != 0:
         raise SystemExit("\n".join(ui.lines))
     connect = spent.get("describe_cluster", 0.0)
-    reads = sum(spent.get(k, 0.0) for k in ("describe_topics", "list_topics",
-                                             "describe_configs", "describe_acls"))
+    reads = spent.get("read", 0.0)  # observe: one round of reads
     writes = spent.get("create_topics", 0.0)
     confirm = stats.waited  # the fresh view's connection, its reads and any waiting
     return {"total": total, "connect": connect, "describe": reads, "create": writes,
@@ -158,16 +170,6 @@ def process_start(code: str, repeat: int) -> float:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
-
-
-def alternate(repeat: int, first: Callable[[], float], second: Callable[[], float]
-              ) -> tuple[list[float], list[float]]:
-    a: list[float] = []
-    b: list[float] = []
-    for _ in range(repeat):
-        a.append(first())
-        b.append(second())
-    return a, b
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,16 +197,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"import confluent_kafka.admin   {kafka_import:7.3f} s  ({kafka_import / bare:.2f}x)")
         print(f"import evtctl.cli              {cli_import:7.3f} s  ({cli_import / bare:.2f}x)")
         print()
-        print(f"{'topics':>7} {'floor s':>8} {'evtctl s':>9} {'ratio':>6}   phases (in-process "
-              "apply, seconds)")
+        print(f"{'topics':>7} {'floor s':>8} {'+visible':>9} {'evtctl s':>9} {'ratio':>6} "
+              f"{'vs visible':>10}   phases (in-process apply, seconds)")
         for count in counts:
-            floors, applies = alternate(args.repeat, lambda c=count: floor_once(bootstrap, c),
-                                        lambda c=count: evtctl_once(bootstrap, c))
+            floors: list[float] = []
+            visibles: list[float] = []
+            applies: list[float] = []
+            for _ in range(args.repeat):  # alternate, so load drifts hit all three alike
+                floors.append(floor_once(bootstrap, count))
+                visibles.append(floor_once(bootstrap, count, visible=True))
+                applies.append(evtctl_once(bootstrap, count))
             phases = [phases_once(bootstrap, count) for _ in range(args.repeat)]
             shown = "  ".join(f"{k} {median([p[k] for p in phases]):.3f}"
                               for k in phases[0])
-            f, e = median(floors), median(applies)
-            print(f"{count:>7} {f:8.3f} {e:9.3f} {e / f:5.2f}x   {shown}", flush=True)
+            f, v, e = median(floors), median(visibles), median(applies)
+            print(f"{count:>7} {f:8.3f} {v:9.3f} {e:9.3f} {e / f:5.2f}x {e / v:9.2f}x   "
+                  f"{shown}", flush=True)
     finally:
         if cluster is not None:
             cluster.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evtctl.provision.confirm import DEFAULT_VISIBILITY_TIMEOUT, confirm
+from evtctl.provision.confirm import DEFAULT_VISIBILITY_TIMEOUT, bound, confirm
 from evtctl.provision.model import (
     AclSpec,
     Action,
@@ -98,10 +98,10 @@ class _Run:
                     Status.APPLIED, None if failure is None else
                     f"the answer was lost ({failure.message}), but a fresh view shows it")
             elif failure is None:
+                waited = bound(self.visibility_timeout, len(items))
                 self.results[index] = action.with_status(
                     Status.NOT_APPLIED,
-                    f"Kafka answered that it was done, but after {self.visibility_timeout:g}s "
-                    f"{why}")
+                    f"Kafka answered that it was done, but after {waited:g}s {why}")
             else:
                 self.results[index] = action.with_status(
                     Status.FAILED, f"{failure.message} ({NO_ANSWER}; {why})")

@@ -33,7 +33,14 @@ from evtctl.provision.model import (
 from evtctl.provision.plan import same_value
 
 DEFAULT_VISIBILITY_TIMEOUT = 30.0
-_FIRST_DELAY, _MAX_DELAY = 0.02, 0.2  # a view costs a connection and a few reads
+PER_ITEM = 0.1  # a broker publishes a large batch (250 new topics) in seconds when busy
+_FIRST_DELAY = 0.02
+_MAX_DELAY, _MAX_DELAY_PER_ITEM = 0.2, 0.002  # a view costs a connection and a few reads
+
+
+def bound(timeout: float, items: int) -> float:
+    """How long a batch of ``items`` may take to show: ``timeout``, or more for a big batch."""
+    return max(timeout, PER_ITEM * items)
 _TOPIC_READS = (ActionKind.CREATE_TOPIC, ActionKind.ADD_PARTITIONS, ActionKind.DELETE_TOPIC)
 _ACL_READS = (ActionKind.CREATE_ACL, ActionKind.DELETE_ACL)
 
@@ -61,13 +68,15 @@ def confirm(items: Sequence[tuple[int, Action]], view: Callable[[], ClusterReade
             timeout: float = DEFAULT_VISIBILITY_TIMEOUT,
             clock: Callable[[], float] = time.monotonic,
             sleep: Callable[[float], None] = time.sleep) -> Confirmation:
-    """Read fresh views until every item shows or ``timeout`` runs out. Raises
+    """Read fresh views until every item shows or the bound runs out (``timeout``, or
+    PER_ITEM seconds an item for a big batch). Raises
     ProvisionError when a view cannot be read at all (the cluster stopped answering)."""
     start = clock()
-    deadline = start + timeout
+    deadline = start + bound(timeout, len(items))
     remaining = dict(items)
     result = Confirmation({})
     delay = _FIRST_DELAY
+    max_delay = _MAX_DELAY + _MAX_DELAY_PER_ITEM * len(items)
     while remaining:
         seen = look(view(), remaining.values())
         result.views += 1
@@ -79,7 +88,7 @@ def confirm(items: Sequence[tuple[int, Action]], view: Callable[[], ClusterReade
         if not remaining or clock() + delay > deadline:
             break
         sleep(delay)
-        delay = min(delay * 2, _MAX_DELAY)
+        delay = min(delay * 2, max_delay)
     result.waited = clock() - start
     return result
 
