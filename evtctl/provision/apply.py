@@ -22,6 +22,7 @@ from evtctl.provision.model import (
     Action,
     ActionKind,
     ClusterAdmin,
+    ClusterReader,
     ItemError,
     NewTopicSpec,
     Plan,
@@ -64,6 +65,8 @@ class _Run:
     stopped: bool = False
     # items answered (error None) or unanswered (error unreachable), to confirm
     answered: list[tuple[int, Action, ItemError | None]] = field(default_factory=list)
+    reader: ClusterReader | None = None
+    reader_used: bool = False
 
     def record(self, index: int, action: Action, error: ItemError | None) -> None:
         if error is None or error.unreachable:
@@ -73,12 +76,24 @@ class _Run:
             return
         self.results[index] = action.with_status(Status.FAILED, error.message)
 
+    def view(self) -> ClusterReader:
+        """The apply's reader for a batch's first look (a new client, made when the apply
+        started, so its connection is ready); a new one for every further look, in case the
+        broker it asks is the one behind."""
+        if self.reader is None or self.reader_used:
+            self.reader = self.admin.fresh_view()
+        self.reader_used = True
+        return self.reader
+
+    def fresh_batch(self) -> None:
+        self.reader_used = False
+
     def confirm_batch(self) -> None:
         items, self.answered = self.answered, []
         if not items:
             return
         try:
-            checked = confirm([(i, a) for i, a, _ in items], self.admin.fresh_view,
+            checked = confirm([(i, a) for i, a, _ in items], self.view,
                               timeout=self.visibility_timeout)
         except ProvisionError as error:
             for index, action, failure in items:
@@ -121,6 +136,8 @@ def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None
     todo = [(i, a) for i, a in enumerate(plan.actions) if a.status is Status.PLANNED]
     run = _Run(admin, {}, len(todo), progress, visibility_timeout,
                stats if stats is not None else ApplyStats())
+    if todo:
+        run.reader = admin.fresh_view()  # connects while the first batch is sent
     for kind in _ORDER:
         items = [(i, a) for i, a in todo if a.kind is kind]
         for batch in _batches(items, kind, batch_size):
@@ -129,6 +146,7 @@ def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None
                     run.results[index] = action.with_status(Status.NOT_APPLIED, NOT_ATTEMPTED)
                 continue
             _EXECUTORS[kind](run, batch)
+            run.fresh_batch()
             run.confirm_batch()
             run.advance(len(batch))
     actions = tuple(run.results.get(i, a) for i, a in enumerate(plan.actions))

@@ -155,6 +155,14 @@ class KafkaAdmin:
             raise ProvisionError(f"invalid client configuration: {self._redact(error)}",
                                  where="--command-config") from None
         self._cluster: ClusterInfo | None = None
+        # Connecting starts now and goes on in librdkafka's threads while the caller does
+        # other work (loading manifests); describe_cluster() waits for it.
+        self._started = time.monotonic()
+        try:
+            self._cluster_future: Future[Any] | None = self._admin.describe_cluster(
+                include_authorized_operations=True, request_timeout=self._timeout)
+        except (KafkaException, ValueError, TypeError):
+            self._cluster_future = None
 
     @property
     def _where(self) -> str:
@@ -191,9 +199,13 @@ class KafkaAdmin:
     def describe_cluster(self) -> ClusterInfo:
         if self._cluster is None:
             try:
-                future = self._admin.describe_cluster(include_authorized_operations=True,
-                                                      request_timeout=self._timeout)
-                described = self._wait(future, connecting=True, budget=self._timeout)
+                future = self._cluster_future
+                if future is None:
+                    future = self._admin.describe_cluster(include_authorized_operations=True,
+                                                          request_timeout=self._timeout)
+                spent = time.monotonic() - self._started
+                described = self._wait(future, connecting=True,
+                                       budget=max(0.0, self._timeout - spent))
             except ProvisionError:
                 raise
             except Exception as error:

@@ -143,10 +143,12 @@ def provision(request: ProvisionRequest, ui: Ui,
     from evtctl.provision.connection import client_config
 
     _check_request(request)
-    desired = load_desired(request)
     settings = client_config(request.bootstrap_server, request.command_config,
                              os.environ if environ is None else environ)
+    # The client starts connecting while the manifests load (a read, nothing changes);
+    # a manifest that fails to load is still reported first.
     admin = admin_factory(settings, request.timeout)
+    desired = load_desired(request)
     info = admin.describe_cluster()
     expected = desired.expected_cluster_id
     if expected is not None and info.cluster_id != expected:

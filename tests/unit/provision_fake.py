@@ -76,6 +76,23 @@ class FakeView:
         return frozenset(self.state.acls)
 
 
+class LiveView:
+    """A reader of its own (a new client): each read sees the cluster as it is then — or, while
+    ``lagging_views`` lasts, as it was before the last write."""
+
+    def __init__(self, cluster: FakeCluster) -> None:
+        self.cluster = cluster
+
+    def read(self, request: ReadRequest) -> Snapshot:
+        cluster = self.cluster
+        cluster.views += 1
+        state = cluster.state
+        if cluster.lagging_views and cluster._before is not None:
+            cluster.lagging_views -= 1
+            state = cluster._before
+        return FakeView(copy.deepcopy(state), cluster).read(request)
+
+
 class FakeCluster(FakeView):
     """The cluster itself (a ``ClusterAdmin``)."""
 
@@ -110,11 +127,7 @@ class FakeCluster(FakeView):
                            "User:fake", self.cluster_operations)
 
     def fresh_view(self) -> ClusterReader:
-        self.views += 1
-        if self.lagging_views and self._before is not None:
-            self.lagging_views -= 1
-            return FakeView(self._before, self)
-        return FakeView(copy.deepcopy(self.state), self)
+        return LiveView(self)
 
     def _write(self, what: str, keys: Sequence[object]) -> ItemError | None:
         self.requests.append((what, len(keys)))
