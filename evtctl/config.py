@@ -57,6 +57,8 @@ class Environment:
     config: Mapping[str, str] = field(default_factory=dict)
     principal: str = "User:{service}"
     managed_prefixes: tuple[str, ...] = ()
+    strict: bool = False  # provision: unmanaged topics/ACLs under managedPrefixes fail --check
+    max_delete_percent: float = 10.0  # provision: share of managed topics one apply may delete
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
             config=_strings(env.get("config")),
             principal=env.get("principal", "User:{service}"),
             managed_prefixes=tuple(env.get("managedPrefixes") or ()),
+            strict=bool(env.get("strict", False)),
+            max_delete_percent=float(env.get("maxDeletePercent", 10.0)),
         )
         for name, env in (data.get("environments") or {}).items()
     }
