@@ -59,6 +59,15 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class RegistrySettings:
+    """``registry:`` of evtctl.yaml (see docs/registry.md)."""
+
+    subject_strategy: str = "topic"  # Confluent's default, TopicNameStrategy
+    policy: str = "strict"  # the JSON Schema policy the registry applies (Confluent's default)
+    managed_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     path: Path | None
     root: Path
@@ -71,6 +80,7 @@ class ProjectConfig:
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=dict)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
 
     def mode_for(self, topic: str, kind: str | None, contract: str,
                  declared: str | None = None) -> str:
@@ -225,4 +235,16 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
         allow_remote_refs=bool(compat.get("allowRemoteRefs", False)),
         ignores=ignores,
         environments=environments,
+        registry=_registry(data.get("registry")),
+    )
+
+
+def _registry(value: object) -> RegistrySettings:
+    if not isinstance(value, dict):
+        return RegistrySettings()
+    default = RegistrySettings()
+    return RegistrySettings(
+        subject_strategy=value.get("subjectStrategy", default.subject_strategy),
+        policy=value.get("policy", default.policy),
+        managed_prefixes=tuple(value.get("managedPrefixes") or ()),
     )

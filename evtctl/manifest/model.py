@@ -101,6 +101,8 @@ class Contract(_Located):
     versions: tuple[ContractVersion, ...]
     compatibility: str | None = None
     description: str | None = None
+    subject_strategy: str | None = None  # evtctl registry: overrides the project's strategy
+    key_versions: tuple[ContractVersion, ...] = ()  # the record key's schema, if registered
 
     def version(self, number: int) -> ContractVersion | None:
         return next((v for v in self.versions if v.version == number), None)
