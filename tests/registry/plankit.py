@@ -1,0 +1,35 @@
+"""Planning and applying against the fake registry, in process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evtctl.registry.actions import Action, ActionKind, Finding, FindingKind, Plan, Status
+from evtctl.registry.apply import apply_plan
+from evtctl.registry.model import SchemaRegistry
+from evtctl.registry.observe import observe
+from evtctl.registry.plan import PlanOptions, plan
+from evtctl.registry.run import load_desired
+
+
+def make_plan(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:
+    desired = load_desired([root], None)
+    return plan(desired, observe(registry, desired, workers=1), PlanOptions(**options))
+
+
+def apply(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:
+    return apply_plan(make_plan(root, registry, **options), registry, workers=1)
+
+
+def actions(the_plan: Plan, kind: ActionKind | None = None,
+            subject: str | None = None) -> list[Action]:
+    return [a for a in the_plan.actions if (kind is None or a.kind is kind)
+            and (subject is None or a.subject == subject)]
+
+
+def findings(the_plan: Plan, kind: FindingKind | None = None) -> list[Finding]:
+    return [f for f in the_plan.findings if kind is None or f.kind is kind]
+
+
+def statuses(the_plan: Plan) -> list[tuple[str, str, int | None, Status]]:
+    return [(a.kind.value, a.subject, a.version, a.status) for a in the_plan.actions]
