@@ -65,6 +65,7 @@ class RegistrySettings:
     subject_strategy: str = "topic"  # Confluent's default, TopicNameStrategy
     policy: str = "strict"  # the JSON Schema policy the registry applies (Confluent's default)
     managed_prefixes: tuple[str, ...] = ()
+    reference_prefix: str = ""  # before the subjects of referenced documents
 
 
 @dataclass(frozen=True)
@@ -247,4 +248,5 @@ def _registry(value: object) -> RegistrySettings:
         subject_strategy=value.get("subjectStrategy", default.subject_strategy),
         policy=value.get("policy", default.policy),
         managed_prefixes=tuple(value.get("managedPrefixes") or ()),
+        reference_prefix=value.get("referencePrefix", ""),
     )

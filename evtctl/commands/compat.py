@@ -41,8 +41,9 @@ def register(app: typer.Typer) -> None:
 def compat(
     files: Annotated[list[Path], typer.Argument(help="Schema files (JSON or YAML), oldest first.")],
     mode: Annotated[
-        str, typer.Option("--mode", "-m", help="BACKWARD, FORWARD, FULL, *_TRANSITIVE or NONE.")
-    ] = "BACKWARD",
+        str | None, typer.Option("--mode", "-m", help="BACKWARD (default), FORWARD, FULL, "
+                                 "*_TRANSITIVE or NONE; with --registry, the subject's level.")
+    ] = None,
     policy: Annotated[
         PolicyName, typer.Option("--policy", help="strict (Schema Registry default) or lenient.")
     ] = PolicyName.lenient,
@@ -55,9 +56,29 @@ def compat(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Accept remote $refs (not fetched).")
     ] = False,
+    # -- evtctl registry: earlier versions from a Schema Registry (evtctl.registry.compat) --
+    registry: Annotated[
+        str | None, typer.Option("--registry", metavar="URL", help="Take the earlier versions "
+                                 "from this Schema Registry (give one FILE, the candidate).")
+    ] = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", metavar="SUBJECT", help="With --registry: the "
+                                 "subject holding the earlier versions.")
+    ] = None,
+    registry_config: Annotated[
+        Path | None, typer.Option("--registry-config", metavar="FILE",
+                                  help="With --registry: client properties (auth, TLS).")
+    ] = None,
 ) -> None:
+    if registry is not None or subject is not None:
+        from evtctl.commands.compat_registry import run_with_registry
+
+        raise typer.Exit(run_with_registry(files, registry, subject, registry_config, mode,
+                                           policy.value, output.value, examples=examples,
+                                           allow_remote=allow_remote))
     raise typer.Exit(
-        run(files, mode, policy.value, output.value, examples=examples, allow_remote=allow_remote)
+        run(files, mode or "BACKWARD", policy.value, output.value, examples=examples,
+            allow_remote=allow_remote)
     )
 
 

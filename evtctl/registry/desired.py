@@ -98,10 +98,14 @@ class DesiredState:
     managed_prefixes: tuple[str, ...] = ()
     org_prefixes: tuple[str, ...] = ()
     contracts: int = 0
+    reference_prefix: str = ""
     by_name: dict[str, DesiredSubject] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         self.by_name.update((s.name, s) for s in self.subjects)
+
+    def reference_subject(self, name: str, form: RegistrySchema) -> str:
+        return reference_subject(name, form, self.root, self.reference_prefix)
 
 
 def form_key(form: RegistrySchema) -> str:
@@ -148,15 +152,17 @@ def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
                 blocked.add(_fallback_subject(strategy, topic.name, role, contract.name))
                 continue
             claims.setdefault(built.name, []).append(built)
+    prefix = config.registry.reference_prefix
     subjects = _merge(claims, problems, blocked, root)
-    references = _references(subjects, claims, problems, blocked, root)
-    subjects = _block_dependents(subjects, blocked, root)
+    references = _references(subjects, claims, problems, blocked, root, prefix)
+    subjects = _block_dependents(subjects, blocked, root, prefix)
     companies = sorted({s.company for s in org.services})
     return DesiredState(
         subjects=(*references, *subjects), root=root, policy=config.policy,
         registry_policy=config.registry.policy, problems=tuple(problems),
         blocked=frozenset(blocked), managed_prefixes=config.registry.managed_prefixes,
-        org_prefixes=tuple(f"{c}." for c in companies), contracts=contracts)
+        org_prefixes=tuple(f"{c}." for c in companies), contracts=contracts,
+        reference_prefix=prefix)
 
 
 def _contracts(org: Organisation) -> Iterator[tuple[Service, Topic, Contract]]:
@@ -299,14 +305,14 @@ def _conflict(name: str, found: list[_Candidate], root: Path) -> ManifestProblem
 
 def _references(subjects: list[DesiredSubject], claims: dict[str, list[_Candidate]],
                 problems: list[ManifestProblem], blocked: set[str],
-                root: Path) -> list[DesiredSubject]:
+                root: Path, prefix: str) -> list[DesiredSubject]:
     """Subjects for the documents the versions reference, deepest first."""
     docs: dict[str, list[tuple[RegistrySchema, int, str]]] = {}  # subject -> (form, depth, file)
     contract_names = {s.name for s in subjects} | set(claims)
 
     def walk(form: RegistrySchema, depth: int) -> None:
         for ref_name, ref in form.references:
-            subject = reference_subject(ref_name, ref, root)
+            subject = reference_subject(ref_name, ref, root, prefix)
             docs.setdefault(subject, []).append((ref, depth, _display(ref.path, root)
                                                  if ref.path else ref_name))
             walk(ref, depth + 1)
@@ -339,10 +345,10 @@ def _references(subjects: list[DesiredSubject], claims: dict[str, list[_Candidat
 
 
 def _block_dependents(subjects: list[DesiredSubject], blocked: set[str],
-                      root: Path) -> list[DesiredSubject]:
+                      root: Path, prefix: str) -> list[DesiredSubject]:
     """Subjects whose versions use a blocked referenced document are blocked too."""
     for subject in subjects:
-        used = {reference_subject(name, ref, root)
+        used = {reference_subject(name, ref, root, prefix)
                 for version in subject.versions for name, ref in _all_references(version.form)}
         if used & blocked:
             blocked.add(subject.name)

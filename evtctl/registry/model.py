@@ -77,7 +77,9 @@ class SchemaRegistry(Protocol):
         """Where it is, for messages (never with credentials)."""
         ...
 
-    def subjects(self) -> list[str]: ...
+    def subjects(self, *, deleted: bool = False) -> list[str]:
+        """Every subject (with ``deleted``, soft-deleted ones too)."""
+        ...
 
     def versions(self, subject: str, *, deleted: bool = False) -> list[int] | None:
         """The subject's version numbers (with ``deleted``, soft-deleted ones too); None when

@@ -42,6 +42,7 @@ class RegistryState:
     global_compatibility: str
     subjects: Mapping[str, ObservedSubject]
     listed: tuple[str, ...]  # every subject the registry lists
+    soft_deleted: tuple[str, ...] = ()  # listed only with deleted=true
     # Versions that registered schemas refer to, by (subject, version).
     referenced: Mapping[tuple[str, int], RegisteredVersion] = field(default_factory=dict)
 
@@ -55,11 +56,16 @@ def parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
 
 
 def observe(registry: SchemaRegistry, desired: DesiredState, *,
-            workers: int = DEFAULT_WORKERS) -> RegistryState:
-    """Read what the plan needs. Raises RegistryUnavailable / RequestFailed."""
+            workers: int = DEFAULT_WORKERS, deleted: bool = False) -> RegistryState:
+    """Read what the plan needs (with ``deleted``, what hard deletes need: soft-deleted
+    versions and subjects too). Raises RegistryUnavailable / RequestFailed."""
     listed = tuple(registry.subjects())
+    live = set(listed)
+    # Soft-deleted subjects still number their next version after the deleted ones.
+    soft = tuple(s for s in registry.subjects(deleted=True) if s not in live)
     global_level = registry.global_compatibility()
-    unknown = [s for s in listed if s not in desired.by_name and _managed(s, desired)]
+    unknown = [s for s in (*listed, *(soft if deleted else ()))
+               if s not in desired.by_name and _managed(s, desired)]
     names = [s.name for s in desired.subjects if s.name not in desired.blocked] + unknown
 
     def head(name: str) -> tuple[list[int] | None, str | None]:
@@ -75,23 +81,27 @@ def observe(registry: SchemaRegistry, desired: DesiredState, *,
     by_subject: dict[str, dict[int, RegisteredVersion]] = {}
     for (name, number), version in zip(wanted, fetched, strict=True):
         by_subject.setdefault(name, {})[number] = version
+    soft_set = set(soft)
     numbering = [name for name, (versions, _level) in heads.items()
-                 if versions is not None and _needs_numbering(desired.by_name.get(name),
-                                                               versions)]
+                 if (versions is None and name in soft_set) or (versions is not None and (
+                     deleted or _needs_numbering(desired.by_name.get(name), versions)))]
     deleted_lists = dict(zip(numbering, parallel(
         lambda name: registry.versions(name, deleted=True) or [], numbering, workers),
         strict=True))
     subjects: dict[str, ObservedSubject] = {}
     for name, (versions, level) in heads.items():
         if versions is None:
-            subjects[name] = ObservedSubject(name, exists=False)
+            gone = tuple(sorted(deleted_lists.get(name, ())))
+            subjects[name] = ObservedSubject(name, exists=False, deleted=gone or None)
             continue
-        live = set(versions)
-        deleted = (tuple(sorted(set(deleted_lists[name]) - live))
-                   if name in deleted_lists else None)
-        subjects[name] = ObservedSubject(name, True, by_subject.get(name, {}), level, deleted)
-    referenced = _referenced(registry, by_subject, workers)
-    return RegistryState(registry.url, global_level, subjects, listed, referenced)
+        numbers = set(versions)
+        soft_versions = (tuple(sorted(set(deleted_lists[name]) - numbers))
+                         if name in deleted_lists else None)
+        subjects[name] = ObservedSubject(name, True, by_subject.get(name, {}), level,
+                                         soft_versions)
+    referenced = read_referenced(registry, by_subject, workers)
+    return RegistryState(registry.url, global_level, subjects, listed, soft_deleted=soft,
+                         referenced=referenced)
 
 
 def _managed(subject: str, desired: DesiredState) -> bool:
@@ -110,8 +120,9 @@ def _needs_numbering(wanted: DesiredSubject | None, live: Iterable[int]) -> bool
     return bool(numbers - live_set) or bool(live_set - numbers)
 
 
-def _referenced(registry: SchemaRegistry, versions: Mapping[str, Mapping[int, RegisteredVersion]],
-                workers: int) -> dict[tuple[str, int], RegisteredVersion]:
+def read_referenced(registry: SchemaRegistry,
+                    versions: Mapping[str, Mapping[int, RegisteredVersion]],
+                    workers: int) -> dict[tuple[str, int], RegisteredVersion]:
     """Every observed version, and every version they reference (transitively), by
     (subject, version); a reference to a version the registry does not have is absent."""
     out: dict[tuple[str, int], RegisteredVersion] = {

@@ -20,6 +20,7 @@ For every subject the manifests make, in apply order (referenced documents first
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,9 +44,9 @@ from evtctl.registry.desired import (
     ManifestProblem,
     form_key,
 )
+from evtctl.registry.forms import DanglingReference, RegisteredForms
 from evtctl.registry.model import Reference, RegisteredVersion
 from evtctl.registry.observe import ObservedSubject, RegistryState
-from evtctl.registry.subjects import reference_subject
 
 DIFF_LINES = 12
 
@@ -54,14 +55,6 @@ DIFF_LINES = 12
 class PlanOptions:
     allow_delete: bool = False
     hard_delete: bool = False  # needs allow_delete
-
-
-class _Dangling(Exception):
-    def __init__(self, subject: str, version: int, target: Reference) -> None:
-        super().__init__(f"{subject} v{version} refers to {target.subject} v{target.version}, "
-                         "which the registry does not have")
-        self.subject = subject
-        self.version = version
 
 
 def plan(desired: DesiredState, state: RegistryState,
@@ -82,7 +75,7 @@ class _Planner:
         self.lines: list[SubjectLine] = []
         # (reference subject, content key) -> the version that holds (or will hold) it
         self.ref_versions: dict[tuple[str, str], int] = {}
-        self._forms: dict[tuple[str, int], RegistrySchema] = {}
+        self._forms = RegisteredForms(state.referenced)
         self._loaded: dict[tuple[str, int], LoadedSchema] = {}
 
     def run(self) -> Plan:
@@ -153,7 +146,7 @@ class _Planner:
         history: list[LoadedSchema] = []
         try:
             history = [self._registered_loaded(subject, fmt, n) for n in live]
-        except _Dangling as error:
+        except DanglingReference as error:
             self._dangling(error)
             return
         next_number = observed.highest + 1
@@ -188,6 +181,10 @@ class _Planner:
                    observed: ObservedSubject) -> str | None:
         if wanted.version == next_number:
             return None
+        if not observed.exists and observed.deleted:
+            return (f"the subject's versions are soft-deleted up to v{next_number - 1}, so the "
+                    f"registry would number this v{next_number}; hard-delete them first "
+                    "(--allow-delete --hard-delete), or number the versions on from there")
         if not observed.exists:
             return (f"a new subject starts at v1, so the registry would number this v"
                     f"{next_number}; register the contract's history from v1 (the manifest's "
@@ -229,7 +226,7 @@ class _Planner:
         try:
             if self._same(subject, wanted.form, registered):
                 return
-        except _Dangling as error:
+        except DanglingReference as error:
             self._dangling(error)
             return
         self.findings.append(Finding(
@@ -244,7 +241,7 @@ class _Planner:
                           registered: RegisteredVersion) -> bool:
         try:
             return self._same(subject, form, registered)
-        except _Dangling:
+        except DanglingReference:
             return False  # a version whose references are gone holds nothing we can use
 
     def _same(self, subject: DesiredSubject, form: RegistrySchema,
@@ -282,29 +279,15 @@ class _Planner:
             return (f"the schema is the same; the referenced {', '.join(names) or 'documents'} "
                     "differ",)
         lines = list(difflib.unified_diff(
-            theirs_text.splitlines(), ours_text.splitlines(),
+            _diffable(theirs_text).splitlines(), _diffable(ours_text).splitlines(),
             f"registry {subject.name} v{registered.version}", wanted.file, n=1, lineterm=""))
         if len(lines) > DIFF_LINES:
             lines = [*lines[:DIFF_LINES], f"… ({len(lines) - DIFF_LINES} more lines)"]
         return tuple(lines)
 
     def _registered_form(self, registered: RegisteredVersion) -> RegistrySchema:
-        """A registered version in the format's registry form, its references filled in
-        from what the registry holds (raises _Dangling when one is missing)."""
-        key = (registered.subject, registered.version)
-        found = self._forms.get(key)
-        if found is not None:
-            return found
-        references: list[tuple[str, RegistrySchema]] = []
-        for ref in registered.payload.references:
-            target = self.state.referenced.get((ref.subject, ref.version))
-            if target is None:
-                raise _Dangling(registered.subject, registered.version, ref)
-            references.append((ref.name, self._registered_form(target)))
-        form = RegistrySchema(registered.payload.schema_type, registered.payload.text,
-                              tuple(references))
-        self._forms[key] = form
-        return form
+        """A registered version in registry form (raises DanglingReference)."""
+        return self._forms.form(registered)
 
     def _registered_loaded(self, subject: DesiredSubject, fmt: ContractFormat,
                            number: int) -> LoadedSchema:
@@ -387,6 +370,15 @@ class _Planner:
                 self.warnings.append(
                     f"subject {name} is under the organisation's prefix but no manifest makes "
                     "it (list the prefix in registry.managedPrefixes to treat it as drift)")
+        if not (self.options.allow_delete and self.options.hard_delete):
+            return
+        for name in self.state.soft_deleted:
+            if (name not in desired.by_name and name not in desired.blocked
+                    and any(name.startswith(p) for p in desired.managed_prefixes)):
+                self.lines.append(SubjectLine(name, "unknown", None, None, True, 1))
+                self.actions.append(Action(
+                    ActionKind.DELETE_SUBJECT, name, permanent=True,
+                    details={"versions": "soft-deleted", "why": "no manifest makes it"}))
 
     def _policy_warning(self) -> None:
         desired = self.desired
@@ -399,7 +391,7 @@ class _Planner:
                 f"registry with {desired.registry_policy} (registry.policy): versions the "
                 "registry refuses are marked")
 
-    def _dangling(self, error: _Dangling) -> None:
+    def _dangling(self, error: DanglingReference) -> None:
         if any(f.kind is FindingKind.DANGLING_REFERENCE and f.subject == error.subject
                and f.version == error.version for f in self.findings):
             return  # one finding per lost reference, however many steps needed it
@@ -411,13 +403,22 @@ class _Planner:
     def _register(self, subject: DesiredSubject, wanted: DesiredVersion, number: int) -> Action:
         references = []
         for name, ref in wanted.form.references:
-            ref_subject = reference_subject(name, ref, self.desired.root)
+            ref_subject = self.desired.reference_subject(name, ref)
             version = self.ref_versions[(ref_subject, form_key(ref))]
             references.append(Reference(name, ref_subject, version))
         details: dict[str, str | int | bool | None] = {"file": wanted.file,
                                                       "schema_type": subject.schema_type}
         return Action(ActionKind.REGISTER, subject.name, number, details, form=wanted.form,
                       references=tuple(references), key=wanted.key)
+
+
+def _diffable(text: str) -> str:
+    """Rendered JSON (JSON Schema, Avro) with sorted keys, so the diff shows what changed and
+    not where keys moved; anything else as rendered."""
+    try:
+        return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
+    except ValueError:
+        return text
 
 
 def _fingerprint(fmt: ContractFormat, form: RegistrySchema) -> str:

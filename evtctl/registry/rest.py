@@ -77,11 +77,11 @@ class RestRegistry:
         return self._url
 
     # -- the calls ------------------------------------------------------------------------
-    def subjects(self) -> list[str]:
+    def subjects(self, *, deleted: bool = False) -> list[str]:
         """Every subject; the first call of a run, so it also says what is wrong with the
         registry when it cannot be used."""
         try:
-            found = self._call(self._client.get_subjects)
+            found = self._call(self._client.get_subjects, deleted=deleted)
         except RequestFailed as error:
             raise self._unavailable(error) from None
         if not isinstance(found, list) or not all(isinstance(s, str) for s in found):

@@ -120,7 +120,8 @@ def _run(request: RegistryRequest, ui: Ui, registry: SchemaRegistry,
     from evtctl.registry.verdicts import with_registry_verdicts
 
     try:
-        state = observe(registry, desired, workers=request.workers)
+        state = observe(registry, desired, workers=request.workers,
+                        deleted=request.hard_delete)
     except RequestFailed as error:
         raise _reading_failed(registry, error) from None
     options = PlanOptions(allow_delete=request.allow_delete, hard_delete=request.hard_delete)

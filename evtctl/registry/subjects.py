@@ -10,7 +10,8 @@ The record's full name comes from the format (``RegistrySchema.record_name``): a
 record's namespace and name, a Protobuf message's package and name, a JSON Schema's
 ``title``. A document another one references is registered under a subject named after its
 file: the path below the project root, with ``/`` written as ``.`` (subjects with ``/`` in
-their name do not work with every registry's URL handling).
+their name do not work with every registry's URL handling), after
+``registry.referencePrefix`` when the project sets one (projects sharing a registry should).
 """
 
 from __future__ import annotations
@@ -46,15 +47,17 @@ def record_name_hint(schema_type: str) -> str:
     }.get(schema_type, "the schema must name its record")
 
 
-def reference_subject(name: str, form: RegistrySchema, root: Path) -> str:
-    """The subject a referenced document is registered under (see the module docstring)."""
+def reference_subject(name: str, form: RegistrySchema, root: Path, prefix: str = "") -> str:
+    """The subject a referenced document is registered under (see the module docstring):
+    ``prefix`` (``registry.referencePrefix``) and its path below ``root``; for a document
+    that did not come from a file, its record name or the reference name."""
     if form.path is not None:
         try:
             relative = form.path.resolve().relative_to(root.resolve())
         except ValueError:
             relative = None
         if relative is not None:
-            return relative.as_posix().replace("/", ".")
+            return prefix + relative.as_posix().replace("/", ".")
     if form.record_name:
-        return form.record_name
-    return name.replace("/", ".").lstrip(".")
+        return prefix + form.record_name
+    return prefix + name.replace("/", ".").lstrip(".")

@@ -39,9 +39,9 @@ class FakeRegistry:
         return "http://fake-registry"
 
     # -- the protocol --------------------------------------------------------------------
-    def subjects(self) -> list[str]:
+    def subjects(self, *, deleted: bool = False) -> list[str]:
         self.calls.append(("subjects", ""))
-        return [name for name, s in self.data.items() if s.versions]
+        return [name for name, s in self.data.items() if s.versions or (deleted and s.deleted)]
 
     def versions(self, subject: str, *, deleted: bool = False) -> list[int] | None:
         self.calls.append(("versions", subject))

@@ -14,7 +14,8 @@ from evtctl.registry.run import load_desired
 
 def make_plan(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:
     desired = load_desired([root], None)
-    return plan(desired, observe(registry, desired, workers=1), PlanOptions(**options))
+    state = observe(registry, desired, workers=1, deleted=options.get("hard_delete", False))
+    return plan(desired, state, PlanOptions(**options))
 
 
 def apply(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:
