@@ -35,7 +35,10 @@ def apply_plan(plan: Plan, registry: SchemaRegistry, *, workers: int = DEFAULT_W
             subjects.append(action.subject)
     for stage in sorted(by_stage):
         parallel(run.subject, by_stage[stage], workers)
-    return replace(plan, actions=tuple(run.results.get(i, a) for i, a in enumerate(plan.actions)))
+    deprecated = tuple(replace(d, registered=d.registered or (d.subject, d.version)
+                               in run.registered) for d in plan.deprecated)
+    return replace(plan, actions=tuple(run.results.get(i, a) for i, a in enumerate(plan.actions)),
+                   deprecated=deprecated)
 
 
 class _Run:

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from evtctl.compat.formats import (
@@ -361,8 +362,15 @@ def _all_references(form: RegistrySchema) -> Iterator[tuple[str, RegistrySchema]
         yield from _all_references(ref)
 
 
+@lru_cache(maxsize=65536)
 def _display(path: Path, root: Path) -> str:
+    """``path`` below the project root, as messages show it (paths resolved once each)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    return root.resolve()

@@ -22,9 +22,9 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from evtctl.compat import CompatResult
+from evtctl.compat import Change, CompatResult
 from evtctl.compat.formats import ContractFormat, LoadedSchema, RegistrySchema, get_format
 from evtctl.registry.actions import (
     Action,
@@ -142,13 +142,14 @@ class _Planner:
         if not missing:
             return
         fmt = get_format(subject.schema_type)
-        live = sorted(observed.versions)
-        history: list[LoadedSchema] = []
         try:
-            history = [self._registered_loaded(subject, fmt, n) for n in live]
+            history = [self._registered_loaded(subject, fmt, n) for n in sorted(observed.versions)]
         except DanglingReference as error:
             self._dangling(error)
             return
+        candidates = [w.loaded for w in missing if w.loaded is not None]
+        verdicts = _verdicts(fmt, history, candidates, subject.mode, self.desired.policy)
+        strict = self._registry_policy_verdicts(subject, fmt, history, candidates)
         next_number = observed.highest + 1
         refused: str | None = None
         planned_keys: dict[str, int] = {}
@@ -159,23 +160,32 @@ class _Planner:
                 continue
             reason = self._numbering(wanted, next_number, observed)
             reason = reason or self._duplicate(subject, wanted, observed, planned_keys)
-            result = None
-            if reason is None and subject.mode != "NONE":
-                assert wanted.loaded is not None
-                result = fmt.check([*history, wanted.loaded], subject.mode, self.desired.policy,
-                                   chain=False, examples=False)
-                if not result.compatible:
-                    reason = _incompatible(fmt, result, self.desired.policy)
+            verdict = verdicts.get(wanted.version)
+            if reason is None and verdict is not None:
+                reason = _incompatible(fmt, verdict, self.desired.policy)
             if reason is not None:
                 self.actions.append(action.with_status(Status.REFUSED, reason))
                 refused = f"waits for v{wanted.version}, which is refused"
                 continue
-            assert wanted.loaded is not None
-            action = self._policy_note(subject, fmt, history, wanted.loaded, action)
+            refusal = strict.get(wanted.version)
+            if refusal is not None:
+                action = action.with_note(
+                    f"the registry checks {fmt.title} with the {self.desired.registry_policy} "
+                    f"policy (registry.policy), which refuses it: {_summary(fmt, refusal)}")
             self.actions.append(action)
-            history.append(wanted.loaded)
             planned_keys[wanted.key] = wanted.version
             next_number += 1
+
+    def _registry_policy_verdicts(self, subject: DesiredSubject, fmt: ContractFormat,
+                                  history: list[LoadedSchema],
+                                  candidates: list[LoadedSchema]) -> dict[int, CompatResult]:
+        """Where the registry's JSON Schema policy differs from the project's: the versions
+        it will refuse although evtctl accepts them."""
+        policy = self.desired.registry_policy
+        if (policy == self.desired.policy or policy not in fmt.policies
+                or len(fmt.policies) < 2):
+            return {}
+        return _verdicts(fmt, history, candidates, subject.mode, policy)
 
     def _numbering(self, wanted: DesiredVersion, next_number: int,
                    observed: ObservedSubject) -> str | None:
@@ -202,23 +212,6 @@ class _Planner:
             return None
         return (f"the same schema as v{earlier}: the registry would answer with v{earlier} "
                 f"instead of creating v{wanted.version}")
-
-    def _policy_note(self, subject: DesiredSubject, fmt: ContractFormat,
-                     history: list[LoadedSchema], candidate: LoadedSchema,
-                     action: Action) -> Action:
-        """Where the registry's JSON Schema policy differs from the project's, say whether
-        the registry will refuse what evtctl accepts."""
-        policy = self.desired.registry_policy
-        if (subject.mode == "NONE" or not history or policy == self.desired.policy
-                or policy not in fmt.policies or len(fmt.policies) < 2):
-            return action
-        result = fmt.check([*history, candidate], subject.mode, policy, chain=False,
-                           examples=False)
-        if result.compatible:
-            return action
-        return action.with_note(
-            f"the registry checks {fmt.title} with the {policy} policy "
-            f"(registry.policy), which refuses it: {_summary(fmt, result)}")
 
     # -- comparing a registered version with git ------------------------------------------
     def _compare(self, subject: DesiredSubject, wanted: DesiredVersion,
@@ -423,6 +416,23 @@ def _diffable(text: str) -> str:
 
 def _fingerprint(fmt: ContractFormat, form: RegistrySchema) -> str:
     return fmt.fingerprint(fmt.load_registered(form, 1, "registered schema"), str)
+
+
+def _verdicts(fmt: ContractFormat, history: list[LoadedSchema], candidates: list[LoadedSchema],
+              mode: str, policy: str) -> dict[int, CompatResult]:
+    """The incompatible candidates (by version number), each with its breaking changes: one
+    chained check over the registered history and the candidates, each candidate against its
+    predecessors as the mode says (the history's own pairs are left out)."""
+    if mode == "NONE" or not candidates or not (history or len(candidates) > 1):
+        return {}
+    result = fmt.check([*history, *candidates], mode, policy, chain=True, examples=False)
+    new = {c.version for c in candidates}
+    broken: dict[int, list[Change]] = {}
+    for change in result.changes:
+        if change.to_version in new and not change.compatible:
+            broken.setdefault(change.to_version, []).append(change)
+    return {number: replace(result, compatible=False, changes=tuple(changes))
+            for number, changes in broken.items()}
 
 
 def _summary(fmt: ContractFormat, result: CompatResult, limit: int = 3) -> str:

@@ -297,3 +297,30 @@ def test_apply_asks_on_a_terminal_and_refuses_without_one(apicurio: Apicurio,
     answer = registry(apicurio, real_org, "--apply")
     assert answer.exit_code == 2
     assert "there is no terminal to ask on; pass --yes" in answer.stderr
+
+
+@pytest.mark.parametrize("answer", ["n\r", "\x04"], ids=["n", "ctrl-d"])
+def test_a_terminal_is_asked_and_only_yes_applies(apicurio: Apicurio, real_org: Org,
+                                                  direct: Direct, answer: str) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+    from terminal import Terminal
+
+    real_org.contract("orders", "OrderPlaced", [V1], compatibility="NONE")
+    subject = f"{real_org.topic('orders')}-value"
+    question = f"Apply 2 changes to the Schema Registry at {apicurio.url}? [y/N]:"
+    args = ["registry", str(real_org.root), "--url", apicurio.url, "--apply"]
+    declined = Terminal(args)
+    declined.expect(question)
+    screen = declined.finish_after(answer)
+    assert "Apply cancelled: nothing was changed." in screen.lines, screen.text
+    assert screen.exit_code == 1 and direct.versions(subject) is None
+    accepted = Terminal(args, columns=60)
+    accepted.expect(question)
+    screen = accepted.finish_after("y\r")
+    assert screen.exit_code == 0, screen.text
+    assert "Applied 2 of 2 changes." in screen.lines
+    assert f"  + subject {subject}   (JSON, {real_org.company}.shop.orders OrderPlaced (value) " \
+           "at orders/service.yaml:10:5)" in screen.lines
+    assert direct.versions(subject) == [1]
