@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evtctl.commands.compat import Options
 
 EXIT_OK, EXIT_INCOMPATIBLE, EXIT_USAGE = 0, 1, 2
 
 
 def run_with_registry(files: list[Path], url: str | None, subject: str | None,
-                      registry_config: Path | None, mode: str | None, policy: str, output: str,
-                      *, examples: bool, allow_remote: bool) -> int:
+                      registry_config: Path | None, mode: str | None, options: Options,
+                      output: str) -> int:
     from evtctl.compat import MODES
-    from evtctl.compat.formats import SchemaFileError
+    from evtctl.compat.formats import LoadOptions, SchemaFileError
     from evtctl.registry.compat import check_against_registry
     from evtctl.registry.model import RegistryError
 
@@ -28,15 +32,21 @@ def run_with_registry(files: list[Path], url: str | None, subject: str | None,
     if mode is not None and mode.upper() not in MODES:
         return _fail(f"unknown --mode {mode!r}; expected one of {', '.join(MODES)}")
     try:
-        outcome = check_against_registry(files[0], subject, url, mode, policy,
-                                         examples=examples, allow_remote=allow_remote,
-                                         registry_config=registry_config)
+        outcome = check_against_registry(
+            files[0], subject, url, mode, options.policy, examples=options.examples,
+            load=LoadOptions(allow_remote=options.allow_remote,
+                             include_paths=tuple(p.resolve() for p in options.include),
+                             message=options.message,
+                             references=tuple(p.resolve() for p in options.references)),
+            schema_type=options.schema_type, registry_config=registry_config)
     except RegistryError as error:
         return _fail(error.message, error.hint)
     except SchemaFileError as error:
         return _fail(str(error))
     except RecursionError:
         return _fail("schemas are nested too deeply to compare")
+    except ValueError as error:  # a policy the format does not have
+        return _fail(str(error))
     if output == "json":
         from evtctl.compat.render import to_json_data
 

@@ -57,11 +57,13 @@ class RegistryCheck:
 
 
 def check_against_registry(file: Path, subject: str, url: str | None, mode: str | None,
-                           policy: str, *, examples: bool, allow_remote: bool,
+                           policy: str | None, *, examples: bool,
+                           load: LoadOptions = LoadOptions(), schema_type: str | None = None,
                            registry_config: Path | None = None,
                            environ: Mapping[str, str] | None = None,
                            timeout: float = 30.0) -> RegistryCheck:
-    """Raises RegistryError (exit 2) and SchemaFileError (the candidate does not load)."""
+    """Raises RegistryError (exit 2), SchemaFileError (the candidate does not load) and
+    ValueError (a policy the format does not have). ``policy`` None: the format's default."""
     registry = open_registry(url, registry_config, environ, timeout)
     try:
         history = registered_history(registry, subject)
@@ -83,11 +85,19 @@ def check_against_registry(file: Path, subject: str, url: str | None, mode: str 
                                 f"{error.message}") from None
         chosen = mode.upper() if mode else level.upper()
         latest = history[-1][1]
-        choice = choose_format(str(file), latest.schema_type)
+        choice = choose_format(file.name, schema_type)
         fmt = get_format(choice.schema_type or latest.schema_type)
-        candidate = fmt.load(file, history[-1][0] + 1,
-                             LoadOptions(root=file.resolve().parent, allow_remote=allow_remote))
-        result = fmt.check([v for _n, v in history] + [candidate], chosen, policy,
+        if fmt.schema_type != latest.schema_type:
+            raise RegistryError(f"{file} is {fmt.title}, but subject {subject} holds "
+                                f"{latest.schema_type} schemas")
+        chosen_policy = policy if policy is not None else (
+            fmt.policies[0] if fmt.policies else "")
+        if chosen_policy and chosen_policy not in fmt.policies:
+            known = ", ".join(fmt.policies) if fmt.policies else "none (omit --policy)"
+            raise ValueError(f"{fmt.title} has no policy {chosen_policy!r}; its policies: "
+                             f"{known}")
+        candidate = fmt.load(file, history[-1][0] + 1, load)
+        result = fmt.check([v for _n, v in history] + [candidate], chosen, chosen_policy,
                            chain=False, examples=examples)
         verdict, note = _registry_verdict(registry, subject, fmt.registry_schema(candidate),
                                           chosen, level)

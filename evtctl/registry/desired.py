@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from evtctl.compat.formats import (
+    SCHEMA_TYPES,
     LoadedSchema,
     LoadOptions,
     RegistrySchema,
@@ -92,7 +93,7 @@ class ManifestProblem:
 class DesiredState:
     subjects: tuple[DesiredSubject, ...]
     root: Path
-    policy: str  # the project's policy (evtctl's verdicts)
+    policies: Mapping[str, str]  # the project's policy per format (evtctl's verdicts)
     registry_policy: str  # the JSON Schema policy the registry applies
     problems: tuple[ManifestProblem, ...] = ()
     blocked: frozenset[str] = frozenset()  # subjects with a problem: nothing is planned there
@@ -132,7 +133,8 @@ class _Candidate:
 
 def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
     root = config.root
-    options = LoadOptions(root=root, allow_remote=config.allow_remote_refs)
+    options = LoadOptions(root=root, allow_remote=config.allow_remote_refs,
+                          include_paths=config.proto_include_paths)
     claims: dict[str, list[_Candidate]] = {}
     problems: list[ManifestProblem] = []
     blocked: set[str] = set()
@@ -147,8 +149,8 @@ def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
         for role, versions in (("value", contract.versions), ("key", contract.key_versions)):
             if not versions:
                 continue
-            built = _build(versions, _declared_type(contract), role, strategy, mode, origin,
-                           options, root, problems)
+            built = _build(versions, contract.schema_type, role, strategy, mode, origin,
+                           replace(options, message=contract.message), root, problems)
             if built is None:
                 blocked.add(_fallback_subject(strategy, topic.name, role, contract.name))
                 continue
@@ -159,7 +161,8 @@ def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
     subjects = _block_dependents(subjects, blocked, root, prefix)
     companies = sorted({s.company for s in org.services})
     return DesiredState(
-        subjects=(*references, *subjects), root=root, policy=config.policy,
+        subjects=(*references, *subjects), root=root,
+        policies={t: config.policy_for(t) for t in SCHEMA_TYPES},
         registry_policy=config.registry.policy, problems=tuple(problems),
         blocked=frozenset(blocked), managed_prefixes=config.registry.managed_prefixes,
         org_prefixes=tuple(f"{c}." for c in companies), contracts=contracts,
@@ -178,13 +181,6 @@ def _contracts(org: Organisation) -> Iterator[tuple[Service, Topic, Contract]]:
 
 def _fallback_subject(strategy: str, topic: str, role: str, contract: str) -> str:
     return subject_name(strategy, topic, role, contract) or f"{topic}-{contract}"
-
-
-def _declared_type(contract: Contract) -> str | None:
-    """The contract's ``schemaType``, when the manifest model has it (it is being added on
-    main in parallel); without it the file extension decides."""
-    declared = getattr(contract, "schema_type", None)
-    return declared if isinstance(declared, str) else None
 
 
 def _schema_type(contract_version: ContractVersion, declared: str | None) -> str | SchemaFileError:
@@ -209,7 +205,8 @@ def _build(versions: Sequence[ContractVersion], declared: str | None, role: str,
             if isinstance(schema_type, SchemaFileError):
                 raise schema_type
             fmt = get_format(schema_type)
-            schema = fmt.load(version.schema_path, version.version, options)
+            schema = fmt.load(version.schema_path, version.version,
+                              replace(options, references=version.reference_paths))
             form = fmt.registry_schema(schema)
         except SchemaFileError as error:
             problems.append(ManifestProblem(

@@ -148,7 +148,8 @@ class _Planner:
             self._dangling(error)
             return
         candidates = [w.loaded for w in missing if w.loaded is not None]
-        verdicts = _verdicts(fmt, history, candidates, subject.mode, self.desired.policy)
+        policy = self.desired.policies.get(subject.schema_type, "")
+        verdicts = _verdicts(fmt, history, candidates, subject.mode, policy)
         strict = self._registry_policy_verdicts(subject, fmt, history, candidates)
         next_number = observed.highest + 1
         refused: str | None = None
@@ -162,7 +163,7 @@ class _Planner:
             reason = reason or self._duplicate(subject, wanted, observed, planned_keys)
             verdict = verdicts.get(wanted.version)
             if reason is None and verdict is not None:
-                reason = _incompatible(fmt, verdict, self.desired.policy)
+                reason = _incompatible(fmt, verdict, policy)
             if reason is not None:
                 self.actions.append(action.with_status(Status.REFUSED, reason))
                 refused = f"waits for v{wanted.version}, which is refused"
@@ -182,8 +183,8 @@ class _Planner:
         """Where the registry's JSON Schema policy differs from the project's: the versions
         it will refuse although evtctl accepts them."""
         policy = self.desired.registry_policy
-        if (policy == self.desired.policy or policy not in fmt.policies
-                or len(fmt.policies) < 2):
+        if (subject.schema_type != "JSON" or policy == self.desired.policies.get("JSON")
+                or policy not in fmt.policies):
             return {}
         return _verdicts(fmt, history, candidates, subject.mode, policy)
 
@@ -375,12 +376,13 @@ class _Planner:
 
     def _policy_warning(self) -> None:
         desired = self.desired
-        if desired.registry_policy == desired.policy:
+        project = desired.policies.get("JSON")
+        if desired.registry_policy == project:
             return
         if any(s.schema_type == "JSON" and s.role != REFERENCE and s.mode != "NONE"
                for s in desired.subjects):
             self.warnings.append(
-                f"the project checks JSON Schema with the {desired.policy} policy, the "
+                f"the project checks JSON Schema with the {project} policy, the "
                 f"registry with {desired.registry_policy} (registry.policy): versions the "
                 "registry refuses are marked")
 
@@ -444,7 +446,8 @@ def _summary(fmt: ContractFormat, result: CompatResult, limit: int = 3) -> str:
 
 
 def _incompatible(fmt: ContractFormat, result: CompatResult, policy: str) -> str:
-    return (f"incompatible under {result.mode} ({policy}): {_summary(fmt, result)}; "
+    under = f"{result.mode} ({policy})" if policy else result.mode
+    return (f"incompatible under {under}: {_summary(fmt, result)}; "
             "evtctl compat --registry shows the details")
 
 
