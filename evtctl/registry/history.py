@@ -32,12 +32,19 @@ History = list[tuple[int, LoadedSchema]]
 def open_registry(url: str | None, registry_config: Path | None = None,
                   environ: Mapping[str, str] | None = None,
                   timeout: float = 30.0) -> SchemaRegistry:
-    """Connect as ``evtctl registry`` does. Raises RegistryError (one line for the user)."""
+    """Connect as ``evtctl registry`` does, and check the registry answers as one. Raises
+    RegistryError (one line for the user)."""
     from evtctl.registry.connection import client_config
     from evtctl.registry.rest import RestRegistry
 
     settings = client_config(url, registry_config, os.environ if environ is None else environ)
-    return RestRegistry(settings, timeout)
+    registry = RestRegistry(settings, timeout)
+    try:
+        registry.subjects()  # the first contact says what is wrong: unreachable, 401, not one
+    except RegistryError:
+        registry.close()
+        raise
+    return registry
 
 
 def contract_subject(config: ProjectConfig, topic: str, contract: Contract,

@@ -324,3 +324,79 @@ def test_a_terminal_is_asked_and_only_yes_applies(apicurio: Apicurio, real_org: 
     assert f"  + subject {subject}   (JSON, {real_org.company}.shop.orders OrderPlaced (value) " \
            "at orders/service.yaml:10:5)" in screen.lines
     assert direct.versions(subject) == [1]
+
+
+def test_lint_with_a_registry_judges_new_versions_against_what_production_has(
+        apicurio: Apicurio, real_org: Org, direct: Direct) -> None:
+    """Production's v1 has an integer `note` (registered from an old branch); git's v1 says
+    string, and git's v2 keeps string. From git alone v2 is fine; against production it
+    changes a type. The other contract is new to the registry: checked from git."""
+    git_v1 = record("OrderPlaced", "sku", note={"type": "string"}, closed=True)
+    git_v2 = record("OrderPlaced", "sku", "extra", note={"type": "string"}, closed=True)
+    real_org.contract("orders", "OrderPlaced", [git_v1, git_v2], compatibility="BACKWARD")
+    real_org.contract("billing", "Billed", [V1, V2], compatibility="BACKWARD")
+    subject = f"{real_org.topic('orders')}-value"
+    production = record("OrderPlaced", "sku", note={"type": "integer"}, closed=True)
+    direct.send("POST", f"subjects/{subject}/versions",
+                {"schemaType": "JSON", "schema": json.dumps(production)})
+    direct.send("PUT", f"config/{subject}", {"compatibility": "BACKWARD"})
+
+    plain = run_cli(["lint", str(real_org.root), "--format", "json"])
+    assert plain.exit_code == 0, plain.stdout
+    checked = run_cli(["lint", str(real_org.root), "--format", "json",
+                       "--registry", apicurio.url])
+    assert checked.exit_code == 1, checked.stdout + checked.stderr
+    findings = checked.json()["findings"]
+    assert [(f["rule"], f["file"].endswith("orders/service.yaml")) for f in findings] == [
+        ("EVT505", True)]
+    assert "OrderPlaced v2 breaks v1 under BACKWARD (lenient)" in findings[0]["message"]
+    assert "#/properties/note" in findings[0]["message"] + str(findings[0].get("json_path"))
+
+
+def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(
+        apicurio: Apicurio, real_org: Org, direct: Direct) -> None:
+    open1, open2 = record("PaymentTaken", "amount"), record("PaymentTaken", "amount", "memo")
+    real_org.contract("payments", "PaymentTaken", [open1, open2], compatibility="FULL")
+    subject = f"{real_org.topic('payments')}-value"
+    direct.send("POST", f"subjects/{subject}/versions",
+                {"schemaType": "JSON", "schema": json.dumps(open1)})
+    direct.send("PUT", f"config/{subject}", {"compatibility": "FULL"})
+    checked = run_cli(["lint", str(real_org.root), "--registry", apicurio.url])
+    assert checked.exit_code == 0, checked.stdout + checked.stderr  # evtctl's verdict stands
+    (note,) = [line for line in checked.stderr.splitlines() if line.startswith("evtctl: note:")]
+    assert "payments/service.yaml:" in note
+    assert f"the registry at {apicurio.url} finds v2 of subject {subject} INCOMPATIBLE, " \
+           "evtctl compatible: Incompatible artifact" in note
+    down = run_cli(["lint", str(real_org.root), "--registry", f"http://127.0.0.1:{free_port()}"])
+    assert down.exit_code == 2
+    assert down.stderr.startswith("evtctl: error: registry: cannot reach the Schema Registry")
+
+
+def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
+                                      direct: Direct) -> None:
+    """The README's quick start. Apicurio's JSON Schema checker cannot compare the sample's
+    draft 2020-12 schemas ("could not determine version"), so it refuses every v2 under a
+    level other than NONE: the apply says which, and the next plan plans only those."""
+    import shutil
+
+    sample = tmp_path / "sample"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample-manifests", sample)
+    planned = run_cli(["registry", str(sample), "--url", apicurio.url])
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    lines = planned.stdout.splitlines()
+    assert lines[0] == f"Plan for Schema Registry {apicurio.url} (14 subjects from 13 contracts)"
+    assert lines[2] == "  + subject arcadia.shared-schemas.money.json   (JSON, referenced document)"
+    assert "arcadia.identity.personaservice.events-PersonaCreated v1 (identity/personaservice/" \
+           "schemas/persona-created.v1.json, not registered yet) sunset 2099-06-30: v2 adds " \
+           "the locale; read v2" in planned.stdout
+    assert planned.stdout.count("which refuses it: optional property added to open content "
+                                "model") == 4
+    applied = run_cli(["registry", str(sample), "--url", apicurio.url, "--apply", "--yes",
+                       "--format", "json"]).json()
+    failed = [(a["subject"], a["version"]) for a in applied["actions"] if a["status"] == "failed"]
+    assert {a["status"] for a in applied["actions"]} == {"applied", "failed"}
+    assert all(version == 2 for _subject, version in failed) and len(failed) == 4
+    assert direct.versions("arcadia.identity.personaservice.events-PersonaCreated") == [1]
+    again = run_cli(["registry", str(sample), "--url", apicurio.url, "--format", "json"]).json()
+    assert sorted((a["subject"], a["version"]) for a in again["actions"]) == sorted(failed)
+    assert run_cli(["registry", str(sample), "--url", apicurio.url, "--check"]).exit_code == 1
