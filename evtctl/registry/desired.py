@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -131,7 +131,10 @@ class _Candidate:
     forms: list[RegistrySchema]
 
 
-def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
+def desired_state(org: Organisation, config: ProjectConfig,
+                  on_subject: Callable[[str], None] | None = None) -> DesiredState:
+    """The desired subjects; ``on_subject`` hears each contract's subject name as soon as it
+    is known (the registry can be read meanwhile)."""
     root = config.root
     options = LoadOptions(root=root, allow_remote=config.allow_remote_refs,
                           include_paths=config.proto_include_paths)
@@ -155,6 +158,8 @@ def desired_state(org: Organisation, config: ProjectConfig) -> DesiredState:
                 blocked.add(_fallback_subject(strategy, topic.name, role, contract.name))
                 continue
             claims.setdefault(built.name, []).append(built)
+            if on_subject is not None:
+                on_subject(built.name)
     prefix = config.registry.reference_prefix
     subjects = _merge(claims, problems, blocked, root)
     references = _references(subjects, claims, problems, blocked, root, prefix)

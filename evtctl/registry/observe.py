@@ -9,7 +9,7 @@ will be registered or deleted: they decide the numbers the registry will give.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -55,32 +55,82 @@ def parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
         return list(pool.map(work, items))
 
 
+_Read = tuple[list[int] | None, str | None, dict[int, RegisteredVersion]]
+
+
+class SubjectReader:
+    """Reads subjects on a thread pool as soon as their names are known — while the
+    manifests' schemas are still being loaded (:func:`evtctl.registry.desired.desired_state`
+    names each subject as it goes), so waiting on the registry overlaps with that work.
+
+    A subject's read: its versions, its own level, then each version's schema."""
+
+    def __init__(self, registry: SchemaRegistry, workers: int = DEFAULT_WORKERS) -> None:
+        self.registry = registry
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        self._reads: dict[str, Future[_Read]] = {}
+        self._listing = self._pool.submit(self._lists)
+
+    def want(self, name: str) -> None:
+        if name not in self._reads:
+            self._reads[name] = self._pool.submit(self._read, name)
+
+    def read(self, name: str) -> _Read:
+        self.want(name)
+        return self._reads[name].result()
+
+    def listing(self) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """(live subjects, soft-deleted ones, the global level)."""
+        return self._listing.result()
+
+    def close(self) -> None:
+        for future in self._reads.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
+
+    def _lists(self) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        listed = tuple(self.registry.subjects())
+        live = set(listed)
+        # Soft-deleted subjects still number their next version after the deleted ones.
+        soft = tuple(s for s in self.registry.subjects(deleted=True) if s not in live)
+        return listed, soft, self.registry.global_compatibility()
+
+    def _read(self, name: str) -> _Read:
+        self._listing.result()  # raises when the registry is unusable: nothing more is sent
+        registry = self.registry
+        versions = registry.versions(name)
+        if versions is None:
+            return None, None, {}
+        level = registry.compatibility(name)
+        return versions, level, {n: registry.version(name, n) for n in versions}
+
+
 def observe(registry: SchemaRegistry, desired: DesiredState, *,
-            workers: int = DEFAULT_WORKERS, deleted: bool = False) -> RegistryState:
+            workers: int = DEFAULT_WORKERS, deleted: bool = False,
+            reader: SubjectReader | None = None) -> RegistryState:
     """Read what the plan needs (with ``deleted``, what hard deletes need: soft-deleted
-    versions and subjects too). Raises RegistryUnavailable / RequestFailed."""
-    listed = tuple(registry.subjects())
-    live = set(listed)
-    # Soft-deleted subjects still number their next version after the deleted ones.
-    soft = tuple(s for s in registry.subjects(deleted=True) if s not in live)
-    global_level = registry.global_compatibility()
+    versions and subjects too), through ``reader`` when one has been reading already.
+    Raises RegistryUnavailable / RequestFailed."""
+    own = reader is None
+    reader = reader if reader is not None else SubjectReader(registry, workers)
+    try:
+        return _observe(registry, desired, workers, deleted, reader)
+    finally:
+        if own:
+            reader.close()
+
+
+def _observe(registry: SchemaRegistry, desired: DesiredState, workers: int, deleted: bool,
+             reader: SubjectReader) -> RegistryState:
+    listed, soft, global_level = reader.listing()
     unknown = [s for s in (*listed, *(soft if deleted else ()))
                if s not in desired.by_name and _managed(s, desired)]
     names = [s.name for s in desired.subjects if s.name not in desired.blocked] + unknown
-
-    def head(name: str) -> tuple[list[int] | None, str | None]:
-        versions = registry.versions(name)
-        if versions is None:
-            return None, None
-        return versions, registry.compatibility(name)
-
-    heads = dict(zip(names, parallel(head, names, workers), strict=True))
-    wanted = [(name, number) for name, (versions, _level) in heads.items()
-              for number in versions or ()]
-    fetched = parallel(lambda item: registry.version(*item), wanted, workers)
-    by_subject: dict[str, dict[int, RegisteredVersion]] = {}
-    for (name, number), version in zip(wanted, fetched, strict=True):
-        by_subject.setdefault(name, {})[number] = version
+    for name in names:
+        reader.want(name)
+    reads = {name: reader.read(name) for name in names}
+    heads = {name: (versions, level) for name, (versions, level, _v) in reads.items()}
+    by_subject = {name: fetched for name, (_n, _l, fetched) in reads.items() if fetched}
     soft_set = set(soft)
     numbering = [name for name, (versions, _level) in heads.items()
                  if (versions is None and name in soft_set) or (versions is not None and (

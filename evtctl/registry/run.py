@@ -17,6 +17,7 @@ from evtctl.registry.actions import Plan, Status
 from evtctl.registry.apply import Progress, apply_plan
 from evtctl.registry.desired import DesiredState
 from evtctl.registry.model import RegistryError, RegistryUnavailable, RequestFailed, SchemaRegistry
+from evtctl.registry.observe import RegistryState
 from evtctl.registry.render import render_json, render_text
 
 EXIT_OK, EXIT_DIFF, EXIT_USAGE = 0, 1, 2
@@ -59,7 +60,8 @@ def rest_registry(config: Mapping[str, str], timeout: float) -> SchemaRegistry:
     return RestRegistry(config, timeout)
 
 
-def load_desired(paths: Sequence[Path], config_file: Path | None) -> DesiredState:
+def load_desired(paths: Sequence[Path], config_file: Path | None,
+                 on_subject: Callable[[str], None] | None = None) -> DesiredState:
     """The desired subjects of the manifests below ``paths``. Raises RegistryError when the
     manifests or the config do not load (registering half an organisation is not safe)."""
     from evtctl.config import ConfigError, load_config
@@ -87,7 +89,7 @@ def load_desired(paths: Sequence[Path], config_file: Path | None) -> DesiredStat
     if not loaded.org.services:
         raise RegistryError("no service manifests found in " + ", ".join(str(p) for p in paths),
                             "manifests are YAML files with 'apiVersion: evtctl/v1'")
-    return desired_state(loaded.org, config)
+    return desired_state(loaded.org, config, on_subject)
 
 
 def run_registry(request: RegistryRequest, ui: Ui,
@@ -103,27 +105,34 @@ def run_registry(request: RegistryRequest, ui: Ui,
                             "soft delete)")
     if request.output_format not in ("text", "json"):
         raise RegistryError(f"unknown format {request.output_format!r} (use text or json)")
-    desired = load_desired(request.paths, request.config_file)
+    from evtctl.registry.observe import SubjectReader, observe
+
     settings = client_config(request.url, request.registry_config,
                              os.environ if environ is None else environ)
     registry = registry_factory(settings, request.timeout)
+    # The registry is read while the manifests' schemas load: each subject as it is named.
+    reader = SubjectReader(registry, request.workers)
     try:
-        return _run(request, ui, registry, desired)
+        try:
+            registry_first = reader.listing  # the first contact: is the registry usable?
+            desired = load_desired(request.paths, request.config_file, reader.want)
+            registry_first()
+            state = observe(registry, desired, workers=request.workers,
+                            deleted=request.hard_delete, reader=reader)
+        except RequestFailed as error:
+            raise _reading_failed(registry, error) from None
+        finally:
+            reader.close()
+        return _run(request, ui, registry, desired, state)
     finally:
         registry.close()
 
 
 def _run(request: RegistryRequest, ui: Ui, registry: SchemaRegistry,
-         desired: DesiredState) -> int:
-    from evtctl.registry.observe import observe
+         desired: DesiredState, state: RegistryState) -> int:
     from evtctl.registry.plan import PlanOptions, plan
     from evtctl.registry.verdicts import with_registry_verdicts
 
-    try:
-        state = observe(registry, desired, workers=request.workers,
-                        deleted=request.hard_delete)
-    except RequestFailed as error:
-        raise _reading_failed(registry, error) from None
     options = PlanOptions(allow_delete=request.allow_delete, hard_delete=request.hard_delete)
     the_plan = with_registry_verdicts(plan(desired, state, options), registry, state,
                                       workers=request.workers)

@@ -123,12 +123,22 @@ class Apicurio:
             return "(no log)"
 
 
-if __name__ == "__main__":
+def _main() -> None:
+    import signal
+
     registry = Apicurio().start()
     print(registry.url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
+
+    def stop(_signum: int, _frame: object) -> None:
         registry.stop()
         sys.exit(0)
+
+    # A background job ignores Ctrl-C; `kill PID` (SIGTERM) must stop the registry too.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    _main()
