@@ -366,3 +366,18 @@ class _Ui:
         from contextlib import nullcontext
 
         return nullcontext(None)
+
+
+def test_contracts_sharing_a_key_schema_share_its_subject(org: Org, fake: FakeRegistry) -> None:
+    org.registry = {"subjectStrategy": "topic-record"}
+    key = record("OrderKey", required=())
+    org.contract("orders", "OrderPlaced", [V1], compatibility="NONE", key=[key])
+    org.contract("orders", "OrderShipped", [record("OrderShipped")], compatibility="NONE",
+                 key=[key])
+    the_plan = make_plan(org.root, fake)
+    assert the_plan.findings == ()
+    topic = org.topic("orders")
+    assert sorted(a.subject for a in actions(the_plan, ActionKind.REGISTER)) == [
+        f"{topic}-OrderKey", f"{topic}-OrderPlaced", f"{topic}-OrderShipped"]
+    line = next(s for s in the_plan.subjects if s.name == f"{topic}-OrderKey")
+    assert line.origin is not None and line.origin.endswith("(and 1 more)")
