@@ -51,8 +51,8 @@ def compat(
     policy: Annotated[
         str | None,
         typer.Option("--policy", help="JSON Schema: lenient (default) or strict (Schema "
-                     "Registry's default); Protobuf: confluent (default) or wire; Avro has "
-                     "none."),
+                     "Registry's default); Protobuf: confluent (default), wire or "
+                     "wire-json; Avro has none."),
     ] = None,
     schema_type: Annotated[
         SchemaType | None,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from evtctl.compat import Change, CompatResult
+from evtctl.compat.realpaths import RealPaths
 
 # Confluent's names for the formats (the registry's ``schemaType``), in the order users meet them.
 SCHEMA_TYPES: tuple[str, ...] = ("JSON", "AVRO", "PROTOBUF")
@@ -149,12 +150,16 @@ class ContractFormat(Protocol):
         """The format and the versions of every library its verdicts rest on (cache keys)."""
         ...
 
-    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+    def load(self, path: Path, version: int, options: LoadOptions, *,
+             paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:
         """Load ``path`` as version ``version``, with the local files it references.
 
         Raises :class:`SchemaFileError` with the place and kind of the first fatal problem;
         problems that leave the version comparable are ``diagnostics``. Never fetches
-        anything remote; bounded in time and memory on hostile input."""
+        anything remote; bounded in time and memory on hostile input. ``paths`` is the run's
+        memo of resolved paths (share it: resolving is a large part of loading many small
+        files); ``data`` is the main file's bytes when the caller has read them already (the
+        digest in ``files`` must then be of exactly these bytes)."""
         ...
 
     def check(self, versions: Sequence[LoadedSchema], mode: str, policy: str, *,

@@ -70,6 +70,8 @@ def change_lines(change: Change, schema_type: str = "JSON") -> list[str]:
         lines.append(f"    example event: {json.dumps(change.example)}")
         if change.example_note:
             lines.append(f"    ({change.example_note})")
+    elif not change.compatible and change.example_note:
+        lines.append(f"    {change.example_note}")  # why no event shows it, when known
     elif not change.compatible:
         lines.append(
             "    no example event found; the verdict follows Confluent's rule for this change"

@@ -148,9 +148,10 @@ class ContractCache:
         resolved = Path(self.paths.real(path))
         prefix = (f"{identity(schema_type)}\0{options_key(options)}\0{options.root}\0"
                   f"{resolved}\0")
+        data: bytes | None = None
         if self.db is not None and self._may_hold_any("files"):
             try:
-                data: bytes | None = resolved.read_bytes()
+                data = resolved.read_bytes()
             except OSError:
                 data = None
             if data is not None:
@@ -160,7 +161,9 @@ class ContractCache:
                     deps, diagnostics = hit
                     return (SchemaHandle(schema_type, number, _digest(key, deps), resolved,
                                          options), diagnostics)
-        loaded = get_format(schema_type).load(resolved, number, options)
+        # The bytes just hashed are the bytes loaded: read once.
+        loaded = get_format(schema_type).load(resolved, number, options, paths=self.paths,
+                                              data=data)
         main_sha = loaded.files.get(loaded.path) or _file_sha(resolved) or ""
         key = _file_key(prefix, main_sha)
         deps = {str(file): sha for file, sha in loaded.files.items() if file != loaded.path}

@@ -158,6 +158,8 @@ class ContractStore:
     _cache: ContractCache | None = None
     _prefetch: Prefetch | None = None
     _prepared: bool = False
+    _versions: tuple[Organisation, list[LoadedVersion]] | None = None
+    _histories: tuple[Organisation, list[ContractHistory]] | None = None
     registry: EarlierVersions | None = None  # lint --registry: earlier versions from there
 
     def __post_init__(self) -> None:
@@ -255,20 +257,27 @@ class ContractStore:
 
     # -- what rules read ----------------------------------------------------------------------
     def versions(self, org: Organisation) -> list[LoadedVersion]:
-        """Every contract version with its state, in organisation order."""
+        """Every contract version with its state, in organisation order (built once per
+        organisation; every rule that asks shares the list)."""
+        if self._versions is not None and self._versions[0] is org:
+            return self._versions[1]
         self.prepare(org)
         out = [LoadedVersion(service, topic, contract, version, spec, self.state(spec))
                for service, topic, contract, version, spec in self._walk(org)]
         self.cache.flush()  # what this pass learnt is kept even if a later rule fails
+        self._versions = (org, out)
         return out
 
     def histories(self, org: Organisation) -> list[ContractHistory]:
-        """Every contract with its versions, mode and policy."""
+        """Every contract with its versions, mode and policy (built once per organisation)."""
+        if self._histories is not None and self._histories[0] is org:
+            return self._histories[1]
         self.prepare(org)
         out: list[ContractHistory] = []
         for service, topic in org.topics():
             for contract in topic.contracts:
                 out.append(self.history(service, topic, contract))
+        self._histories = (org, out)
         return out
 
     def history(self, service: Service, topic: Topic, contract: Contract) -> ContractHistory:
