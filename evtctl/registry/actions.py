@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from evtctl.compat.formats import RegistrySchema
-from evtctl.registry.model import Reference
+from evtctl.registry.model import Payload, Reference
 
 Detail = str | int | bool | None
 
@@ -129,6 +129,8 @@ class Plan:
     warnings: tuple[str, ...] = ()
     subjects: tuple[SubjectLine, ...] = ()
     contracts: int = 0
+    # Lookups the plan needs the registry to answer (planning internals; not rendered).
+    asked: tuple[tuple[str, Payload], ...] = field(default=(), compare=False)
 
     @property
     def planned(self) -> tuple[Action, ...]:

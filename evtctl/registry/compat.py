@@ -66,7 +66,7 @@ def check_against_registry(file: Path, subject: str, url: str | None, mode: str 
     ValueError (a policy the format does not have). ``policy`` None: the format's default."""
     registry = open_registry(url, registry_config, environ, timeout)
     try:
-        history = registered_history(registry, subject)
+        history = registered_history(registry, subject, record_name=load.message)
         if history is None:
             raise RegistryError(
                 f"subject {subject!r} is not in the Schema Registry at {registry.url}: there "

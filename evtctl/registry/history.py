@@ -60,10 +60,12 @@ def contract_subject(config: ProjectConfig, topic: str, contract: Contract,
 
 
 def registered_history(registry: SchemaRegistry, subject: str, *,
-                       workers: int = DEFAULT_WORKERS) -> History | None:
+                       workers: int = DEFAULT_WORKERS,
+                       record_name: str | None = None) -> History | None:
     """Every live version of ``subject``, oldest first; None when the registry has no such
-    subject. Raises RegistryError when the registry cannot be read or holds something evtctl
-    cannot load (named by subject and version)."""
+    subject. ``record_name``: the contract's record (Protobuf: its ``message``), which the
+    registry does not store. Raises RegistryError when the registry cannot be read or holds
+    something evtctl cannot load (named by subject and version)."""
     try:
         numbers = registry.versions(subject)
         if numbers is None:
@@ -80,7 +82,7 @@ def registered_history(registry: SchemaRegistry, subject: str, *,
     for number, version in zip(numbers, versions, strict=True):
         source = f"registry subject {subject} v{number}"
         try:
-            form = forms.form(version)
+            form = forms.form(version, record_name)
             loaded = get_format(form.schema_type).load_registered(form, number, source)
         except DanglingReference as error:
             raise RegistryError(str(error)) from None
@@ -104,8 +106,9 @@ class RegistryHistories:
         self.workers = workers
         self._seen: dict[str, History | None] = {}
 
-    def earlier_versions(self, subject: str) -> History | None:
+    def earlier_versions(self, subject: str, record_name: str | None = None) -> History | None:
         if subject not in self._seen:
             self._seen[subject] = registered_history(self.registry, subject,
-                                                     workers=self.workers)
+                                                     workers=self.workers,
+                                                     record_name=record_name)
         return self._seen[subject]

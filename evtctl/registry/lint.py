@@ -64,7 +64,8 @@ class RegistryLint:
         loaded = [h.loaded() for h in handles if h is not None]
         subject = contract_subject(self.config, history.topic.name, history.contract,
                                    loaded[-1])
-        registered = self.histories.earlier_versions(subject) if subject else None
+        record = get_format(loaded[-1].schema_type).registry_schema(loaded[-1]).record_name
+        registered = self.histories.earlier_versions(subject, record) if subject else None
         if subject is None or registered is None:
             return store.git_incompatible_changes(history)
         self.checked_subjects.append(subject)

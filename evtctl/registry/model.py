@@ -89,6 +89,11 @@ class SchemaRegistry(Protocol):
     def version(self, subject: str, version: int, *, deleted: bool = False) -> RegisteredVersion:
         ...
 
+    def lookup(self, subject: str, payload: Payload) -> int | None:
+        """The version of ``subject`` the registry holds ``payload`` as, after its own
+        normalisation (``POST /subjects/S?normalize=true``); None when it holds it as none."""
+        ...
+
     def compatibility(self, subject: str) -> str | None:
         """The subject's own compatibility level; None when it has none (the global one
         applies)."""

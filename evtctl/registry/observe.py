@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from evtctl.registry.desired import DesiredState, DesiredSubject
-from evtctl.registry.model import RegisteredVersion, RequestFailed, SchemaRegistry
+from evtctl.registry.model import Payload, RegisteredVersion, RequestFailed, SchemaRegistry
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +45,9 @@ class RegistryState:
     soft_deleted: tuple[str, ...] = ()  # listed only with deleted=true
     # Versions that registered schemas refer to, by (subject, version).
     referenced: Mapping[tuple[str, int], RegisteredVersion] = field(default_factory=dict)
+    # The registry's own answer to "which version holds this schema?", asked where the
+    # format cannot tell a registered version and git's apart (see evtctl.registry.plan).
+    lookups: Mapping[tuple[str, Payload], int | None] = field(default_factory=dict)
 
 
 def parallel(work: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
@@ -204,3 +207,14 @@ def _fetch(registry: SchemaRegistry, item: tuple[str, int]) -> RegisteredVersion
         if error.status == 404:
             return None  # a dangling reference: the plan says so
         raise
+
+
+def with_lookups(registry: SchemaRegistry, state: RegistryState,
+                 asked: Iterable[tuple[str, Payload]], workers: int) -> RegistryState:
+    """``state`` with the registry's answers to the lookups a plan asked for."""
+    todo = sorted({item for item in asked if item not in state.lookups},
+                  key=lambda item: (item[0], item[1].text))
+    if not todo:
+        return state
+    answers = parallel(lambda item: registry.lookup(*item), todo, workers)
+    return replace(state, lookups={**state.lookups, **dict(zip(todo, answers, strict=True))})

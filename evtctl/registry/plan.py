@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from evtctl.compat import Change, CompatResult
@@ -45,7 +45,7 @@ from evtctl.registry.desired import (
     form_key,
 )
 from evtctl.registry.forms import DanglingReference, RegisteredForms
-from evtctl.registry.model import Reference, RegisteredVersion
+from evtctl.registry.model import Payload, Reference, RegisteredVersion
 from evtctl.registry.observe import ObservedSubject, RegistryState
 
 DIFF_LINES = 12
@@ -59,7 +59,23 @@ class PlanOptions:
 
 def plan(desired: DesiredState, state: RegistryState,
          options: PlanOptions = PlanOptions()) -> Plan:
+    """The plan; ``Plan.asked`` lists the lookups it needs answered (see ``_same``): run it
+    again with ``state.lookups`` holding the answers (:func:`plan_with_registry`)."""
     return _Planner(desired, state, options).run()
+
+
+def plan_with_registry(desired: DesiredState, state: RegistryState, options: PlanOptions,
+                       answer: Callable[[RegistryState, Sequence[tuple[str, Payload]]],
+                                        RegistryState]) -> tuple[Plan, RegistryState]:
+    """:func:`plan`, asking ``answer`` for the lookups until none is missing (each pass may
+    number references differently, so ask again; three passes at most)."""
+    the_plan = plan(desired, state, options)
+    for _ in range(3):
+        if not the_plan.asked:
+            break
+        state = answer(state, the_plan.asked)
+        the_plan = plan(desired, state, options)
+    return the_plan, state
 
 
 class _Planner:
@@ -76,6 +92,7 @@ class _Planner:
         # (reference subject, content key) -> the version that holds (or will hold) it
         self.ref_versions: dict[tuple[str, str], int] = {}
         self._forms = RegisteredForms(state.referenced)
+        self.asked: list[tuple[str, Payload]] = []  # lookups the registry must answer
         self._loaded: dict[tuple[str, int], LoadedSchema] = {}
 
     def run(self) -> Plan:
@@ -94,7 +111,7 @@ class _Planner:
         self._policy_warning()
         return Plan(self.state.url, tuple(self.actions), tuple(self.findings),
                     tuple(self.deprecated), tuple(self.warnings), tuple(self.lines),
-                    self.desired.contracts)
+                    self.desired.contracts, asked=tuple(self.asked))
 
     # -- referenced documents -------------------------------------------------------------
     def _reference(self, subject: DesiredSubject, observed: ObservedSubject) -> None:
@@ -240,25 +257,46 @@ class _Planner:
 
     def _same(self, subject: DesiredSubject, form: RegistrySchema,
               registered: RegisteredVersion) -> bool:
-        theirs = self._registered_form(registered)
+        """Whether git's ``form`` is what the registry holds as ``registered``: the same
+        text, or the same content by the format's fingerprint (formatting and key order do
+        not count for JSON), or else what the registry says when asked which version holds
+        git's text (its own normalisation: Confluent reprints Protobuf, for one). The
+        first pass of a plan asks; :func:`plan` is run again with the answers."""
+        theirs = self._registered_form(registered, form.record_name)
         if theirs.schema_type != subject.schema_type:
             return False
         if form_key(form) == form_key(theirs):
             return True
         fmt = get_format(subject.schema_type)
         try:
-            ours_fp = _fingerprint(fmt, form)
-        except Exception:  # the format refuses our own form: never "the same"
-            return False
-        try:
-            return _fingerprint(fmt, theirs) == ours_fp
+            if _fingerprint(fmt, form) == _fingerprint(fmt, theirs):
+                return True
         except Exception:
-            return False  # what the registry holds does not even parse: it differs
+            pass  # one side does not parse: the registry decides
+        payload = self._payload(form)
+        if payload is None:
+            return False
+        key = (subject.name, payload)
+        if key in self.state.lookups:
+            return self.state.lookups[key] == registered.version
+        self.asked.append(key)
+        return False
+
+    def _payload(self, form: RegistrySchema) -> Payload | None:
+        """``form`` as it would be sent, its references numbered as planned."""
+        references = []
+        for name, ref in form.references:
+            ref_subject = self.desired.reference_subject(name, ref)
+            version = self.ref_versions.get((ref_subject, form_key(ref)))
+            if version is None:
+                return None
+            references.append(Reference(name, ref_subject, version))
+        return Payload(form.schema_type, form.text, tuple(references))
 
     def _diff(self, subject: DesiredSubject, wanted: DesiredVersion,
               registered: RegisteredVersion) -> tuple[str, ...]:
         fmt = get_format(subject.schema_type)
-        theirs = self._registered_form(registered)
+        theirs = self._registered_form(registered, wanted.form.record_name)
         try:
             ours_text = fmt.render(fmt.load_registered(wanted.form, 1, "git"))
             theirs_text = fmt.render(fmt.load_registered(theirs, 1, "registry"))
@@ -279,9 +317,11 @@ class _Planner:
             lines = [*lines[:DIFF_LINES], f"… ({len(lines) - DIFF_LINES} more lines)"]
         return tuple(lines)
 
-    def _registered_form(self, registered: RegisteredVersion) -> RegistrySchema:
-        """A registered version in registry form (raises DanglingReference)."""
-        return self._forms.form(registered)
+    def _registered_form(self, registered: RegisteredVersion,
+                         record_name: str | None = None) -> RegistrySchema:
+        """A registered version in registry form (raises DanglingReference), read as the
+        contract's ``record_name`` (see :meth:`RegisteredForms.form`)."""
+        return self._forms.form(registered, record_name)
 
     def _registered_loaded(self, subject: DesiredSubject, fmt: ContractFormat,
                            number: int) -> LoadedSchema:
@@ -289,7 +329,8 @@ class _Planner:
         found = self._loaded.get(key)
         if found is None:
             registered = self.state.subjects[subject.name].versions[number]
-            found = fmt.load_registered(self._registered_form(registered), number,
+            record = subject.versions[-1].form.record_name if subject.versions else None
+            found = fmt.load_registered(self._registered_form(registered, record), number,
                                         f"registry subject {subject.name} v{number}")
             self._loaded[key] = found
         return found

@@ -111,6 +111,23 @@ class RestRegistry:
         return RegisteredVersion(subject, int(found.version or version),
                                  int(found.schema_id or 0), payload)
 
+    def lookup(self, subject: str, payload: Payload) -> int | None:
+        from confluent_kafka.schema_registry import Schema, SchemaReference
+
+        schema = Schema(payload.text, payload.schema_type,
+                        [SchemaReference(r.name, r.subject, r.version)
+                         for r in payload.references])
+        try:
+            # normalize: formatting and comments do not count (Apicurio compares texts
+            # exactly without it; Confluent's canonical form is the normalised one's subset)
+            found = self._call(self._client.lookup_schema, subject, schema,
+                               normalize_schemas=True)
+        except RequestFailed as error:
+            if error.status == 404:
+                return None  # 40401 no such subject, 40403 not registered there
+            raise
+        return int(found.version) if found.version else None
+
     def compatibility(self, subject: str) -> str | None:
         try:
             level = self._call(self._client.get_compatibility, subject)

@@ -130,12 +130,18 @@ def run_registry(request: RegistryRequest, ui: Ui,
 
 def _run(request: RegistryRequest, ui: Ui, registry: SchemaRegistry,
          desired: DesiredState, state: RegistryState) -> int:
-    from evtctl.registry.plan import PlanOptions, plan
+    from evtctl.registry.observe import with_lookups
+    from evtctl.registry.plan import PlanOptions, plan_with_registry
     from evtctl.registry.verdicts import with_registry_verdicts
 
     options = PlanOptions(allow_delete=request.allow_delete, hard_delete=request.hard_delete)
-    the_plan = with_registry_verdicts(plan(desired, state, options), registry, state,
-                                      workers=request.workers)
+    try:
+        first, state = plan_with_registry(
+            desired, state, options,
+            lambda known, asked: with_lookups(registry, known, asked, request.workers))
+    except RequestFailed as error:
+        raise _reading_failed(registry, error) from None
+    the_plan = with_registry_verdicts(first, registry, state, workers=request.workers)
     if not request.apply:
         _show(ui, request, the_plan, applied=False)
         if request.check:

@@ -61,6 +61,19 @@ class FakeRegistry:
                 return found.deleted[version]
         raise RequestFailed("version not found", 404, 40402)
 
+    def lookup(self, subject: str, payload: Payload) -> int | None:
+        self.calls.append(("lookup", subject))
+        found = self.data.get(subject)
+        if found is None:
+            return None
+        return next((n for n, v in sorted(found.versions.items())
+                     if self.normalise(v.payload) == self.normalise(payload)), None)
+
+    @staticmethod
+    def normalise(payload: Payload) -> Payload:
+        """Like Confluent's canonical form, for tests: whitespace does not count."""
+        return Payload(payload.schema_type, " ".join(payload.text.split()), payload.references)
+
     def compatibility(self, subject: str) -> str | None:
         self.calls.append(("compatibility", subject))
         found = self.data.get(subject)

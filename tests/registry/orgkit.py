@@ -65,6 +65,25 @@ class Org:
         topic["contracts"] = [c for c in topic["contracts"] if c["name"] != name] + [entry]
         self.save()
 
+    def write_text(self, service: str, name: str, text: str) -> str:
+        """Write a schema file as it is (a .proto, say); returns its manifest path."""
+        path = self.root / service / "schemas" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return f"schemas/{name}"
+
+    def contract_files(self, service: str, name: str, files: Sequence[str], *,
+                       kind: str = "events", **extra: Any) -> None:
+        """Add a contract whose versions are files already written (v1, v2, ...)."""
+        topics = self._services.setdefault(service, {})
+        topic = topics.setdefault(self.topic(service, kind),
+                                  {"name": self.topic(service, kind), "contracts": []})
+        entry: dict[str, Any] = {"name": name, "versions": [
+            {"version": n, "schema": f} for n, f in enumerate(files, start=1)]}
+        entry.update(extra)
+        topic["contracts"] = [c for c in topic["contracts"] if c["name"] != name] + [entry]
+        self.save()
+
     def _versions(self, service: str, name: str, versions: Sequence[Any]) -> list[Any]:
         out = []
         for index, item in enumerate(versions, start=1):

@@ -7,15 +7,18 @@ from pathlib import Path
 from evtctl.registry.actions import Action, ActionKind, Finding, FindingKind, Plan, Status
 from evtctl.registry.apply import apply_plan
 from evtctl.registry.model import SchemaRegistry
-from evtctl.registry.observe import observe
-from evtctl.registry.plan import PlanOptions, plan
+from evtctl.registry.observe import observe, with_lookups
+from evtctl.registry.plan import PlanOptions, plan_with_registry
 from evtctl.registry.run import load_desired
 
 
 def make_plan(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:
     desired = load_desired([root], None)
     state = observe(registry, desired, workers=1, deleted=options.get("hard_delete", False))
-    return plan(desired, state, PlanOptions(**options))
+    the_plan, _state = plan_with_registry(
+        desired, state, PlanOptions(**options),
+        lambda known, asked: with_lookups(registry, known, asked, 1))
+    return the_plan
 
 
 def apply(root: Path, registry: SchemaRegistry, **options: bool) -> Plan:

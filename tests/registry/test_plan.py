@@ -381,3 +381,20 @@ def test_contracts_sharing_a_key_schema_share_its_subject(org: Org, fake: FakeRe
         f"{topic}-OrderKey", f"{topic}-OrderPlaced", f"{topic}-OrderShipped"]
     line = next(s for s in the_plan.subjects if s.name == f"{topic}-OrderKey")
     assert line.origin is not None and line.origin.endswith("(and 1 more)")
+
+
+def test_where_the_format_sees_a_difference_the_registrys_normalisation_decides(
+        org: Org, fake: FakeRegistry) -> None:
+    """The fake normalises whitespace inside the text (as Confluent reprints Protobuf): a
+    registered text the format calls different, but the registry holds as git's, is no
+    drift; the registry is asked once per such version."""
+    spaced = record("OrderPlaced", "sku") | {"description": "an order,  placed"}
+    org.contract("orders", "OrderPlaced", [spaced], compatibility="NONE")
+    subject = f"{org.topic('orders')}-value"
+    fake.put(subject, json.dumps(spaced, separators=(",", ":")).replace(
+        "order,  placed", "order, placed"), level="NONE")
+    assert make_plan(org.root, fake).in_sync
+    assert [c for c in fake.calls if c[0] == "lookup"] == [("lookup", subject)]
+    fake.normalise = lambda payload: payload  # type: ignore[method-assign]
+    (drift,) = make_plan(org.root, fake).findings
+    assert drift.kind is FindingKind.DRIFTED_VERSION

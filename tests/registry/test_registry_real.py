@@ -375,8 +375,9 @@ def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(
 def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
                                       direct: Direct) -> None:
     """The README's quick start. Apicurio's JSON Schema checker cannot compare the sample's
-    draft 2020-12 schemas ("could not determine version"), so it refuses every v2 under a
-    level other than NONE: the apply says which, and the next plan plans only those."""
+    draft 2020-12 schemas ("could not determine version"), so it refuses every JSON v2 under
+    a level other than NONE: the apply says which, and the next plan plans only those. The
+    Protobuf contracts (with their shared import) register whole."""
     import shutil
 
     sample = tmp_path / "sample"
@@ -384,8 +385,11 @@ def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
     planned = run_cli(["registry", str(sample), "--url", apicurio.url])
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     lines = planned.stdout.splitlines()
-    assert lines[0] == f"Plan for Schema Registry {apicurio.url} (14 subjects from 13 contracts)"
-    assert lines[2] == "  + subject arcadia.shared-schemas.money.json   (JSON, referenced document)"
+    assert lines[0] == f"Plan for Schema Registry {apicurio.url} (17 subjects from 15 contracts)"
+    assert lines[2:4] == [  # referenced documents come first
+        "  + subject arcadia.arcadia.common.v1.money.proto   (PROTOBUF, referenced document)",
+        "      + v1 arcadia/common/v1/money.proto"]
+    assert "  + subject arcadia.shared-schemas.money.json   (JSON, referenced document)" in lines
     assert "arcadia.identity.personaservice.events-PersonaCreated v1 (identity/personaservice/" \
            "schemas/persona-created.v1.json, not registered yet) sunset 2099-06-30: v2 adds " \
            "the locale; read v2" in planned.stdout
@@ -397,6 +401,56 @@ def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
     assert {a["status"] for a in applied["actions"]} == {"applied", "failed"}
     assert all(version == 2 for _subject, version in failed) and len(failed) == 4
     assert direct.versions("arcadia.identity.personaservice.events-PersonaCreated") == [1]
+    assert direct.versions(
+        "arcadia.billing.refundservice.events-arcadia.billing.refunds.v1.RefundIssued") == [1, 2]
     again = run_cli(["registry", str(sample), "--url", apicurio.url, "--format", "json"]).json()
     assert sorted((a["subject"], a["version"]) for a in again["actions"]) == sorted(failed)
     assert run_cli(["registry", str(sample), "--url", apicurio.url, "--check"]).exit_code == 1
+
+
+MONEY_PROTO = ('syntax = "proto3";\npackage acme.common;\n\n'
+               "message Money {\n  string currency = 1;\n  int64 units = 2;\n}\n")
+
+
+def order_proto(*fields: str) -> str:
+    body = "".join(f"  {field};\n" for field in ("string id = 1", "acme.common.Money total = 2",
+                                                   *fields))
+    return (f'syntax = "proto3";\npackage acme.orders;\n\nimport "money.proto";\n\n'
+            f"message OrderPlaced {{\n{body}}}\n")
+
+
+def test_protobuf_contracts_with_an_import(apicurio: Apicurio, real_org: Org,
+                                           direct: Direct) -> None:
+    """Protobuf through the same seam: the import is a reference subject, registered first;
+    a reformatted file is not drift, a changed field is; an incompatible change is refused."""
+    real_org.write_text("orders", "money.proto", MONEY_PROTO)
+    files = [real_org.write_text("orders", "order.v1.proto", order_proto()),
+             real_org.write_text("orders", "order.v2.proto", order_proto("string note = 3"))]
+    real_org.contract_files("orders", "OrderPlaced", files, compatibility="BACKWARD")
+    subject = f"{real_org.topic('orders')}-value"
+    money = f"{real_org.company}.money.proto"
+    applied = registry(apicurio, real_org, "--apply", "--yes")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert direct.versions(subject) == [1, 2] and direct.versions(money) == [1]
+    registered = direct.get(f"subjects/{subject}/versions/2")
+    assert registered["schemaType"] == "PROTOBUF"
+    assert registered["references"] == [{"name": "money.proto", "subject": money, "version": 1}]
+    assert registry(apicurio, real_org, "--check").exit_code == 0
+
+    v1 = real_org.root / "orders" / "schemas" / "order.v1.proto"
+    v1.write_text("// reformatted, with a comment\n" + order_proto().replace("  ", "    "))
+    assert registry(apicurio, real_org, "--check").exit_code == 0
+    v1.write_text(order_proto().replace("string id = 1", "int64 id = 1"))
+    drift = registry(apicurio, real_org, "--check")
+    assert drift.exit_code == 1
+    assert "! registered v1 differs from orders/schemas/order.v1.proto in git" in drift.stdout
+    v1.write_text(order_proto())
+
+    files.append(real_org.write_text("orders", "order.v3.proto",
+                                     order_proto("int64 note = 3")))
+    real_org.contract_files("orders", "OrderPlaced", files, compatibility="BACKWARD")
+    refused = registry(apicurio, real_org, "--apply", "--yes")
+    assert refused.exit_code == 1
+    assert "+ v3 orders/schemas/order.v3.proto (references " in refused.stdout
+    assert "[refused: incompatible under BACKWARD" in refused.stdout
+    assert direct.versions(subject) == [1, 2]
