@@ -26,7 +26,7 @@ from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
 
 # The rules that read contract versions from the store, and the one that compares histories.
-CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506")
+CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506", "EVT507")
 HISTORY_RULE = "EVT505"
 
 FailOn = Literal["error", "warning"]

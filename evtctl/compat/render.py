@@ -26,6 +26,10 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "to_version": c.to_version,
             "direction": c.direction,
         }
+        if c.description:
+            item["description"] = c.description
+        if c.file:
+            item["location"] = {"file": c.file, "line": c.line, "column": c.column}
         if c.has_example:
             item["example"] = c.example
             item["example_note"] = c.example_note

@@ -238,7 +238,8 @@ def _diagnostics(messages: list[ProtocMessage], files: list[ProtoFile],
     for m in messages:
         if m.warning:
             where = Path(m.file) if m.file and Path(m.file).is_absolute() else path
-            out.append(Diagnostic("protoc-warning", m.message, where, m.line, m.column))
+            out.append(Diagnostic("protoc-warning", m.message, where, m.line, m.column,
+                                  advisory=True))
     for f in files:
         if f.origin is None:
             continue
@@ -247,13 +248,13 @@ def _diagnostics(messages: list[ProtocMessage], files: list[ProtoFile],
             out.append(Diagnostic(
                 "editions", f"edition {f.edition}: Confluent Schema Registry's parser may not "
                 "accept editions files; evtctl compares it as Confluent's descriptor "
-                "conversion does (labels as in proto2)", shown, 1, 1))
+                "conversion does (labels as in proto2)", shown, 1, 1, advisory=True))
         for field in _all_fields(f):
             if field.group_syntax:
                 out.append(Diagnostic(
                     "group", f"group {field.name!r}: Confluent's SchemaDiff does not compare "
                     "proto2 groups, so changes to it pass its check; policy 'wire' checks "
-                    "them", shown, field.loc.line, field.loc.column))
+                    "them", shown, field.loc.line, field.loc.column, advisory=True))
     return out
 
 
