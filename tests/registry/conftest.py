@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fake_registry import FakeRegistry
 from local_apicurio import Apicurio, ApicurioUnavailable
-from orgkit import Org
+from regkit import Org
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from fake_registry import FakeRegistry
-from orgkit import Org, record
 from plankit import actions, apply, findings, make_plan, statuses
+from regkit import Org, record
 
 from evtctl.registry.actions import ActionKind, FindingKind, Status
 from evtctl.registry.model import Reference, RequestFailed, Verdict

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_registry import FakeRegistry
-from orgkit import Org, record, run_cli
+from regkit import Org, record, run_cli
 
 from evtctl.registry.model import RegistryError
 from evtctl.registry.run import RegistryRequest, run_registry

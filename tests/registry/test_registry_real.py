@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from auth_proxy import PASSWORD, TOKEN, USER, AuthProxy
 from local_apicurio import Apicurio, free_port
-from orgkit import Org, record, run_cli
+from regkit import Org, record, run_cli
 
 pytestmark = [pytest.mark.registry, pytest.mark.slow]
 
