@@ -19,6 +19,7 @@ from evtctl.commands import (
     init,
     lint,
     provision,
+    registry,
     rules,
     schema,
 )
@@ -47,7 +48,8 @@ def _root(
     """Topic governance and contract linting for event-driven architectures on Kafka."""
 
 
-for _module in (lint, compat, diff, graph, catalog, asyncapi, provision, rules, schema, init):
+for _module in (lint, compat, diff, graph, catalog, asyncapi, provision, registry, rules,
+                schema, init):
     _module.register(app)
 
 

@@ -62,6 +62,16 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class RegistrySettings:
+    """``registry:`` of evtctl.yaml (see docs/registry.md)."""
+
+    subject_strategy: str = "topic"  # Confluent's default, TopicNameStrategy
+    policy: str = "strict"  # the JSON Schema policy the registry applies (Confluent's default)
+    managed_prefixes: tuple[str, ...] = ()
+    reference_prefix: str = ""  # before the subjects of referenced documents
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     path: Path | None
     root: Path
@@ -76,6 +86,7 @@ class ProjectConfig:
     proto_include_paths: tuple[Path, ...] = ()  # resolved
     ignores: tuple[Ignore, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=dict)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
 
     def mode_for(self, topic: str, kind: str | None, contract: str,
                  declared: str | None = None) -> str:
@@ -245,4 +256,17 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
             for folder in (compat.get("protobuf") or {}).get("includePaths") or ()),
         ignores=ignores,
         environments=environments,
+        registry=_registry(data.get("registry")),
+    )
+
+
+def _registry(value: object) -> RegistrySettings:
+    if not isinstance(value, dict):
+        return RegistrySettings()
+    default = RegistrySettings()
+    return RegistrySettings(
+        subject_strategy=value.get("subjectStrategy", default.subject_strategy),
+        policy=value.get("policy", default.policy),
+        managed_prefixes=tuple(value.get("managedPrefixes") or ()),
+        reference_prefix=value.get("referencePrefix", ""),
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from evtctl.config import ProjectConfig
-from evtctl.contracts.store import ContractStore
+from evtctl.contracts.store import ContractStore, EarlierVersions
 from evtctl.findings import Finding, LintResult, Problem, Severity, sort_findings
 from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.rules import all_rules
@@ -43,6 +43,7 @@ GC_THRESHOLDS = (50_000, 20, 100)
 class LintOptions:
     today: date | None = None
     use_cache: bool = True
+    registry: EarlierVersions | None = None  # lint --registry (evtctl.registry.lint)
 
 
 def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
@@ -87,7 +88,8 @@ def _store(config: ProjectConfig, options: LintOptions) -> ContractStore:
 
     return ContractStore(config, use_cache=options.use_cache,
                          check_histories=active(HISTORY_RULE),
-                         load_versions=any(active(r) for r in CONTRACT_RULES))
+                         load_versions=any(active(r) for r in CONTRACT_RULES),
+                         registry=options.registry)
 
 
 @contextlib.contextmanager

@@ -133,6 +133,9 @@ class RegistrySchema:
     text: str
     references: tuple[tuple[str, RegistrySchema], ...] = ()  # (name used in the text, document)
     record_name: str | None = None  # the full name the record/topic-record strategies use
+    # The file the document was read from, when it came from one: the registry names the
+    # subject of a referenced document after it (a name as spelled differs per referrer).
+    path: Path | None = None
 
 
 class ContractFormat(Protocol):
