@@ -5,7 +5,9 @@ once (every manifest with PyYAML's C loader, every schema with json) — nothing
 can lint them. Both are timed as whole processes, in the same run, so the ratio holds
 on a noisy machine. Start-up is measured the same way against `python -c pass`.
 
-    python bench/bench_lint.py --services 1000 [--repeat 3] [--format json|protobuf]
+    python bench/bench_lint.py --services 1000 [--repeat 3] [--format json|protobuf|avro]
+
+With ``--format avro`` the schemas are ``.avsc`` files (the floor parses them with json).
 
 With ``--format protobuf`` the organisation's schemas are ``.proto`` files and the floor
 also compiles each of them once with protoc, in-process (``grpc_tools``' ``run_main``, the
@@ -37,7 +39,7 @@ for folder, _dirs, files in os.walk(sys.argv[1]):
             data = fh.read()
         if name.endswith((".yaml", ".yml")):
             list(yaml.load_all(data, Loader=loader))
-        elif name.endswith(".json"):
+        elif name.endswith((".json", ".avsc")):
             json.loads(data)
 """
 
@@ -83,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--format", choices=("json", "protobuf"), default="json")
+    parser.add_argument("--format", choices=("json", "protobuf", "avro"), default="json")
     args = parser.parse_args()
     floor_code = PROTO_FLOOR if args.format == "protobuf" else FLOOR
     exe = [sys.executable, "-m", "evtctl"]

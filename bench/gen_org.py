@@ -5,7 +5,12 @@ a commands topic (one contract, two versions) and a dead-letter topic; it consum
 the events of three other services and sends a command to one. Schemas evolve the
 way real ones do (optional properties added), so the organisation lints clean.
 
-    python bench/gen_org.py OUT_DIR --services 1000 [--format json|protobuf]
+    python bench/gen_org.py OUT_DIR --services 1000 [--format json|protobuf|avro]
+
+With ``--format avro`` the contracts are Avro (``.avsc``): records with an enum, a nested
+record, an array, a map and nullable fields, each version adding an optional field
+(compatible under the default modes), and the first event contract's versions using a
+shared ``Money`` record from ``shared/money.avsc`` as a reference.
 
 With ``--format protobuf`` every schema is a ``.proto`` file instead: one message per
 contract version (an envelope, an enum, a nested message, a map, a oneof, a repeated
@@ -88,13 +93,46 @@ MONEY_PROTO = ('syntax = "proto3";\n\npackage synth.common.v1;\n\n'
                "message Money {\n  string currency = 1;\n  int64 minor_units = 2;\n}\n")
 
 
+def _avro(title: str, version: int, space: str, rng: random.Random,
+          money: bool) -> dict[str, object]:
+    fields: list[dict[str, object]] = [
+        {"name": "id", "type": "string"},
+        {"name": "occurredAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "status", "type": {"type": "enum", "name": "Status",
+                                    "symbols": ["NEW", "ACTIVE", "CLOSED"], "default": "NEW"}},
+        {"name": "address", "type": {"type": "record", "name": "Address", "fields": [
+            {"name": "street", "type": ["null", "string"], "default": None},
+            {"name": "city", "type": "string"}, {"name": "country", "type": "string"}]}},
+        {"name": "tags", "type": {"type": "array", "items": "string"}, "default": []},
+        {"name": "labels", "type": {"type": "map", "values": "string"}, "default": {}},
+    ]
+    if money:
+        fields.append({"name": "amount", "type": "synth.shared.Money"})
+    for extra in range(rng.randint(2, 6)):
+        fields.append({"name": f"field{extra}",
+                       "type": rng.choice(["string", "long", "boolean", ["null", "string"]])})
+    for added in range(1, version):
+        fields.append({"name": f"addedInV{added + 1}", "type": ["null", "string"],
+                       "default": None, "doc": f"new in v{added + 1}"})
+    return {"type": "record", "name": title, "namespace": space, "fields": fields}
+
+
+MONEY_AVRO = {"type": "record", "name": "Money", "namespace": "synth.shared",
+              "fields": [{"name": "units", "type": "long"},
+                         {"name": "currency", "type": "string"}]}
+
+
 def generate(out: Path, services: int, seed: int = 7, fmt: str = "json") -> Path:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     protobuf = fmt == "protobuf"
-    ext = "proto" if protobuf else "json"
+    avro = fmt == "avro"
+    ext = "proto" if protobuf else "avsc" if avro else "json"
+    if avro:
+        (out / "shared").mkdir()
+        (out / "shared" / "money.avsc").write_text(json.dumps(MONEY_AVRO, indent=2))
     if protobuf:
         shared = out / "shared" / "synth" / "common" / "v1"
         shared.mkdir(parents=True)
@@ -115,19 +153,27 @@ def generate(out: Path, services: int, seed: int = 7, fmt: str = "json") -> Path
             for v in range(1, 4):
                 file = f"schemas/thing{c}-happened.v{v}.{ext}"
                 schema_rng = random.Random(seed * 1000 + i * 10 + c)
+                refs = ""
                 if protobuf:
                     (folder / file).write_text(_proto(
                         f"{prefix}.thing{c}.v1", f"Thing{c}Happened", v, schema_rng))
+                elif avro:
+                    (folder / file).write_text(json.dumps(_avro(
+                        f"Thing{c}Happened", v, prefix, schema_rng, money=c == 0), indent=2))
+                    refs = ", references: [../../shared/money.avsc]" if c == 0 else ""
                 else:
                     (folder / file).write_text(json.dumps(
                         _schema(f"Thing{c}Happened", v, schema_rng), indent=2))
-                versions.append(f"          - {{version: {v}, schema: {file}}}")
+                versions.append(f"          - {{version: {v}, schema: {file}{refs}}}")
             contracts.append(f"      - name: Thing{c}Happened\n        versions:\n"
                              + "\n".join(versions))
         for v in (1, 2):
             if protobuf:
                 (folder / f"schemas/do-thing.v{v}.proto").write_text(_proto(
                     f"{prefix}.commands.v1", "DoThing", v, random.Random(seed + i)))
+            elif avro:
+                (folder / f"schemas/do-thing.v{v}.avsc").write_text(json.dumps(_avro(
+                    "DoThing", v, prefix, random.Random(seed + i), money=False), indent=2))
             else:
                 (folder / f"schemas/do-thing.v{v}.json").write_text(json.dumps(
                     _schema("DoThing", v, random.Random(seed + i)), indent=2))
@@ -176,7 +222,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--services", type=int, default=1000)
-    parser.add_argument("--format", choices=("json", "protobuf"), default="json")
+    parser.add_argument("--format", choices=("json", "protobuf", "avro"), default="json")
     args = parser.parse_args()
     generate(args.out, args.services, fmt=args.format)
     print(f"wrote {args.services} services to {args.out}")
