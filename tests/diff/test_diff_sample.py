@@ -38,6 +38,8 @@ def test_sample_against_a_modified_copy(tmp_path: Path) -> None:
     assert invoice.verdict.breaking and "REQUIRED_PROPERTY_ADDED" in invoice.verdict.reason
     assert [(a.service, a.owner, a.events, a.sides) for a in invoice.verdict.affected] == [
         ("arcadia.billing.ledgerservice", "team-finance", ("InvoicePaid@2", "InvoicePaid@3"),
+         ("old", "new")),
+        ("arcadia.billing.subscriptionservice", "team-billing", ("InvoicePaid@2",),
          ("old", "new"))]
     persona = only(result, "version-removed")
     assert persona.change.contract == "PersonaCreated" and not persona.change.notes

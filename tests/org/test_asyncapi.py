@@ -12,11 +12,15 @@ from typing import Any
 import pytest
 from orgkit import PARSER_DIR, SAMPLE, evtctl, need, need_program, write_service
 
+from evtctl.compat.formats import choose_format
 from evtctl.graph import EdgeKind, graph_of
 from evtctl.manifest.loader import load_organisation
 
 pytestmark = pytest.mark.node
 CHECKER = Path(__file__).with_name("asyncapi_check.mjs")
+# AsyncAPI 3's schemaFormat per contract format (the spec's media types).
+SCHEMA_FORMATS = {"JSON": "application/schema+", "AVRO": "application/vnd.apache.avro+json",
+                  "PROTOBUF": "application/vnd.google.protobuf"}
 
 
 def parse(files: list[Path]) -> list[dict[str, Any]]:
@@ -50,9 +54,12 @@ def clean(value: Any) -> Any:
 
 def test_sample_documents_are_valid_and_round_trip(tmp_path: Path) -> None:
     files = export(SAMPLE, tmp_path / "out")
-    assert len(files) == 8
+    assert len(files) == 9
     docs = parse(files)
-    g = graph_of(load_organisation([SAMPLE]).org)
+    org = load_organisation([SAMPLE]).org
+    g = graph_of(org)
+    formats = {(c.name, v.version): choose_format(v.schema, c.schema_type).schema_type
+               for _s, t in org.topics() for c in t.contracts for v in c.versions}
     for doc in docs:
         assert problems(doc) == [], (doc["file"], problems(doc))
         sid = doc["title"]
@@ -89,7 +96,12 @@ def test_sample_documents_are_valid_and_round_trip(tmp_path: Path) -> None:
             assert m["name"] == name == m["id"].rsplit("_v", 1)[0]
             assert m["title"] == f"{name} v{number}"
             if m["payload"] is not None:
-                assert m["schemaFormat"].startswith("application/schema+"), m
+                assert m["schemaFormat"].startswith(SCHEMA_FORMATS[formats[(name, int(number))]]), m
+    # JSON Schema (JSON and YAML files) and Avro each carry their own schemaFormat (the
+    # sample's Protobuf service imports a local file: no payload, as asserted below).
+    assert {m["schemaFormat"].split(";")[0] for d in docs for m in d["messages"]
+            if m["payload"] is not None} == {
+        "application/schema+json", "application/schema+yaml", "application/vnd.apache.avro+json"}
     # A .proto importing a local file: no payload (the parser cannot follow the import).
     refunds = next(d for d in docs if d["title"] == "arcadia.billing.refundservice")
     assert {m["id"]: m["payload"] for m in refunds["messages"]} == {

@@ -29,7 +29,7 @@ def test_sample_catalogue_pages(tmp_path: Path) -> None:
     index = (out / "index.html").read_text()
     for sid in ("arcadia.identity.personaservice", "arcadia.billing.ledgerservice"):
         assert f'href="services/{sid}.html"' in index
-    assert "team-finance" in index and "8 services, 16 topics, 15 events" in index
+    assert "team-finance" in index and "9 services, 18 topics, 17 events" in index
     contract = (out / "contracts" / "arcadia.identity.personaservice.events--personacreated.html"
                 ).read_text()
     assert "FULL_TRANSITIVE (lenient policy)" in contract
@@ -162,7 +162,7 @@ def test_cache_gives_the_same_site_and_notices_changed_files(
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "cache" / "catalog.sqlite3")
-    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 15
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 17
     # A file a version only references (not named in any manifest) changes: those
     # contracts are computed again (their rows now hold the new file's hash).
     import hashlib

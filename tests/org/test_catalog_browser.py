@@ -81,7 +81,7 @@ def test_the_flow_and_its_service_filter(site: Path) -> None:
     with chromium() as b:
         b.page.goto((site / "index.html").as_uri())
         b.page.click("header nav >> text=Event flow")
-        assert b.page.locator("#flow svg g.node").count() == 24  # 8 services, 16 topics
+        assert b.page.locator("#flow svg g.node").count() == 27  # 9 services, 18 topics
         b.screenshot("flow.png")
         b.page.select_option("#flow-service", "arcadia.identity.personabff")
         dimmed = b.page.locator("#flow svg g.node.dim").count()

@@ -23,7 +23,7 @@ def test_graph_is_built_once_per_organisation() -> None:
 
 def test_sample_edges() -> None:
     g = sample()
-    assert len(g.services) == 8 and len(g.topics) == 16
+    assert len(g.services) == 9 and len(g.topics) == 18
     kinds = {(e.service.id.split(".")[-1], e.topic.split(".", 2)[2], e.kind.value, e.implied)
              for e in g.edges}
     assert ("personabff", "personaservice.commands", "send", False) in kinds
@@ -48,7 +48,8 @@ def test_users_pins_and_recipients() -> None:
         "arcadia.identity.personabff"}
     assert g.users(events, "PersonaCreated", 1) == ()
     pins = g.pins("arcadia.billing.invoiceservice.events", "InvoicePaid")
-    assert [e.service.id for e in pins[2]] == ["arcadia.billing.ledgerservice"]
+    assert [e.service.id for e in pins[2]] == ["arcadia.billing.ledgerservice",
+                                              "arcadia.billing.subscriptionservice"]
     recipients = g.command_recipients()
     assert recipients["arcadia.identity.personabff"] == {"arcadia.identity.personaservice"}
     # ledgerservice consumes every event of paymentservice: it uses every contract, pins none.
