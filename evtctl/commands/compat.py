@@ -7,11 +7,15 @@ runs, so ``evtctl --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from evtctl.compat.formats import Diagnostic
 
 
 class OutputFormat(StrEnum):
@@ -85,6 +89,8 @@ def run(
             load_schema_file(path, number, allow_remote=allow_remote)
             for number, path in enumerate(files, start=1)
         ]
+        for loaded in versions:
+            _warn(loaded.diagnostics)
         result = check_versions(versions, mode.upper(), policy, examples=examples)
     except SchemaFileError as exc:
         return _fail(str(exc))
@@ -124,6 +130,14 @@ def _write_rich(result: object) -> None:
         console.print(f"[{colour}]{escape(first)}[/]")
         for line in rest:
             console.print(escape(line))
+
+
+def _warn(diagnostics: Sequence[Diagnostic]) -> None:
+    """A problem that leaves the version comparable (a metaschema violation Schema Registry
+    accepts, say): one line on stderr each, and the comparison goes on."""
+    for d in diagnostics:
+        where = f"{d.path}:{d.line}:{d.column}" if d.line else f"{d.path}"
+        sys.stderr.write(f"evtctl: warning: {where}: {d.message}\n")
 
 
 def _fail(message: str) -> int:

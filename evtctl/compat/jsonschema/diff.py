@@ -21,13 +21,41 @@ from evtctl.compat.jsonschema.model import Node, deref
 Diff = tuple[str, tuple[str, ...]]
 
 
+class _Frame:
+    """A pair being compared: how deep it sits, the shallowest pair in progress that its
+    result assumed (a cycle back to it), and the results computed under such assumptions."""
+
+    __slots__ = ("assumed", "depth", "low", "pending", "tainted")
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.low = depth + 1  # no assumption yet
+        self.assumed = False  # a pair below met this one again (assumed it unchanged)
+        self.tainted = False  # an assumed pair turned out to have changes
+        self.pending: list[tuple[tuple[int, int], list[Diff]]] = []
+
+
 class Comparer:
-    """One comparison run: the allowed set, the cache and the pairs in progress."""
+    """One comparison run: the allowed set, the cache and the pairs in progress.
+
+    A pair met again while it is being compared (a recursive schema) is assumed to have no
+    changes there. Results that rest on such an assumption are kept aside, reused while
+    the cycle is still being compared, and cached once the pair that closes the cycle is
+    done and every assumption held (each assumed pair really had no changes) — as for a
+    strongly connected component. If one did not hold, the cycle is compared again without
+    reusing anything, and only what did not depend on an assumption is cached: the
+    answers are those of comparing every occurrence afresh, without its cost when (as is
+    usual) the recursive parts did not change.
+    """
 
     def __init__(self, allowed: frozenset[str]) -> None:
         self.allowed = allowed
         self._memo: dict[tuple[int, int], list[Diff]] = {}
-        self._in_progress: set[tuple[int, int]] = set()
+        self._depth: dict[tuple[int, int], int] = {}  # pairs in progress
+        self._frames: list[_Frame] = []
+        # Results resting on assumptions, with the frame they rest on (valid while it is).
+        self._pending: dict[tuple[int, int], tuple[list[Diff], int, _Frame]] = {}
+        self._optimistic = True
         self._truncations = 0
 
     def ok(self, diffs: list[Diff]) -> bool:
@@ -48,17 +76,57 @@ class Comparer:
         cached = self._memo.get(key)
         if cached is not None:
             return cached
-        if key in self._in_progress:
+        frames = self._frames
+        depth = self._depth.get(key)
+        if depth is not None:  # a cycle: assume no change here
+            frames[depth].assumed = True
+            frames[-1].low = min(frames[-1].low, depth)
             self._truncations += 1
             return []
-        self._in_progress.add(key)
+        if self._optimistic:
+            pending = self._pending.get(key)
+            if pending is not None:
+                result, low, anchor = pending
+                if low < len(frames) and frames[low] is anchor:
+                    frames[-1].low = min(frames[-1].low, low)
+                    return result
+        frame = _Frame(len(frames))
+        frames.append(frame)
+        self._depth[key] = frame.depth
         before = self._truncations
         try:
             result = self._types(o, u)
         finally:
-            self._in_progress.discard(key)
-        if self._truncations == before:
-            self._memo[key] = result
+            frames.pop()
+            del self._depth[key]
+        if frame.assumed and result:
+            frame.tainted = True
+        if frame.low <= frame.depth - 1:  # rests on a pair still in progress below
+            parent = frames[-1]
+            frame.pending.append((key, result))
+            if self._optimistic:
+                self._pending[key] = (result, frame.low, frames[frame.low])
+            parent.pending.extend(frame.pending)
+            parent.tainted = parent.tainted or frame.tainted
+            parent.low = min(parent.low, frame.low)
+            return result
+        # Nothing below is assumed any more: this pair closes every cycle it is part of.
+        for done, _r in frame.pending:
+            self._pending.pop(done, None)
+        if not self._optimistic:
+            if self._truncations == before:
+                self._memo[key] = result
+            return result
+        if frame.tainted:
+            # An assumption did not hold: compare this pair again, reusing nothing.
+            self._optimistic = False
+            try:
+                return self.compare(o, u)
+            finally:
+                self._optimistic = True
+        for done, done_result in frame.pending:
+            self._memo[done] = done_result
+        self._memo[key] = result
         return result
 
     def _types(self, o: Node, u: Node) -> list[Diff]:
@@ -231,6 +299,8 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
         out.append(("PRODUCT_TYPE_EXTENDED" if u.criterion == "allOf" else "SUM_TYPE_EXTENDED", ()))
     elif len(olds) > len(news):
         out.append(("SUM_TYPE_NARROWED" if o.criterion != "allOf" else "PRODUCT_TYPE_NARROWED", ()))
+    if _unchanged_pairs(c, olds, news):
+        return  # a maximum matching of unchanged alternatives: every other edge costs more
     edges: dict[tuple[int, int], list[Diff]] = {}
     for i, old in enumerate(olds):
         prefix = (o.criterion, str(i))
@@ -243,6 +313,22 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
         out.extend(edges[edge])
     if len(matching) < min(len(olds), len(news)):
         out.append(("COMBINED_TYPE_SUBSCHEMAS_CHANGED", ()))
+
+
+def _unchanged_pairs(c: Comparer, olds: list[Node], news: list[Node]) -> bool:
+    """Whether the alternatives written the same way on both sides pair up with no change
+    and cover the smaller side. Then that is the matching the full search would choose
+    (no edge costs less than nothing), and the n x m comparisons are not needed."""
+    needed = min(len(olds), len(news))
+    if needed == 0:
+        return False
+    by_key = {new.key: new for new in news}
+    matched = 0
+    for old in olds:
+        new = by_key.get(old.key)
+        if new is not None and not c.compare(old, new):
+            matched += 1
+    return matched >= needed
 
 
 def _object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
