@@ -38,13 +38,18 @@ def test_respelled_references_compare_as_the_same_schema(case: dict[str, Any],
     b = load_schema_file(tmp_path / case["b"], 2, root=tmp_path)
     expected = Counter(tuple(c.split(" ", 1)) for c in case["changes"])
     assert Counter(diff_schemas(a, b)) == expected
-    if not case["changes"]:
-        assert diff_schemas(b, a) == []
+    if all(c.startswith("ID_CHANGED") for c in case["changes"]):
+        assert Counter(diff_schemas(b, a)) == expected
         result = check_versions([a, b], "FULL_TRANSITIVE", "strict")
-        assert result.compatible and result.changes == ()
+        assert result.compatible and len(result.changes) == 2 * len(case["changes"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
+# Cases the registry resolves differently from the specification are left out here:
+# jsonschema follows the specification (examples then give up; see test_compat_examples).
+SPEC_CASES = [c for c in CASES if c.get("jsonschema", True)]
+
+
+@pytest.mark.parametrize("case", SPEC_CASES, ids=[c["description"] for c in SPEC_CASES])
 def test_jsonschema_resolves_the_same_references(case: dict[str, Any], tmp_path: Path) -> None:
     """The validators that prove examples see the references as the engine does: an event
     valid under one spelling is valid under the other."""

@@ -180,7 +180,9 @@ class Loader:
         self._id_key = id_keyword(self._draft)
         self._root = root
         self._base = base_uri
-        return self._node(root, base_uri, root)
+        # The document a node is read from: its URI when references are resolved, else the
+        # root itself (fragment-only pointers into it).
+        return self._node(root, base_uri, base_uri if self._resolve is not None else root)
 
     @property
     def modern(self) -> bool:
@@ -454,13 +456,14 @@ class Loader:
         # fetch) constrains nothing that evtctl can see: it compares as the empty schema.
         try:
             if self._resolve is not None:
+                # ``doc`` is the URI of the document being read.
                 if how == "dynamic":
-                    raw, new_base = self._resolve.resolve_dynamic(ref, base)
+                    raw, new_base, new_doc = self._resolve.locate_dynamic(ref, base, doc)
                 elif how == "recursive":
-                    raw, new_base = self._resolve.resolve_recursive(ref, base)
+                    raw, new_base, new_doc = self._resolve.locate_recursive(ref, base, doc)
                 else:
-                    raw, new_base = self._resolve.resolve(ref, base)
-                return self._node(raw, new_base, doc)
+                    raw, new_base, new_doc = self._resolve.locate(ref, base, doc)
+                return self._node(raw, new_base, new_doc)
             if not ref.startswith("#"):
                 raise UnresolvableRef(ref)
             return self._node(pointer(doc, ref[1:], ref), base, doc)

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
-from evtctl.compat.jsonschema.dialects import dialect_of
+from evtctl.compat.jsonschema.dialects import MODERN, dialect_of
 from evtctl.compat.jsonschema.uris import document, split_ref
 
 # Values of these keywords are data, not schemas: nothing inside them is a resource.
@@ -55,25 +55,30 @@ def scope_of(raw: Any, base: str, id_key: str, legacy: bool) -> str:
     return urldefrag(urljoin(base, sid) if base else sid)[0]
 
 
+# What a reference names: the schema, the base URI it sits in (before its own $id is
+# applied, by whoever reads it), and the URI of the document that holds it.
+Found = tuple[Any, str, str]
+
+
 class _Index:
     """Embedded resources, anchors and dynamic anchors of every document (one walk)."""
 
-    def __init__(self, docs: Mapping[str, tuple[Any, str]]) -> None:
-        # uri -> (schema, base URI before that schema's own $id is applied)
-        self.resources: dict[str, tuple[Any, str]] = {}
-        self.anchors: dict[tuple[str, str], tuple[Any, str]] = {}
-        self.dynamic: dict[tuple[str, str], tuple[Any, str]] = {}
+    def __init__(self, docs: Mapping[str, Found]) -> None:
+        # uri -> (schema, base URI before that schema's own $id is applied, its document)
+        self.resources: dict[str, Found] = {}
+        self.anchors: dict[tuple[str, str], Found] = {}
+        self.dynamic: dict[tuple[str, str], Found] = {}
         seen: set[int] = set()
-        for uri, (doc, parent) in docs.items():
+        for doc, parent, doc_uri in docs.values():
             if id(doc) in seen:
                 continue  # an alias of a document already walked
             seen.add(id(doc))
             dialect = dialect_of(doc).name
-            self._walk(doc, parent, uri, dialect)
+            self._walk(doc, parent, doc_uri, dialect)
 
     def _walk(self, doc: Any, parent: str, doc_uri: str, dialect: str) -> None:
         id_key = id_keyword(dialect)
-        legacy = dialect not in ("2019-09", "2020-12")
+        legacy = dialect not in MODERN
         # (value, base before its $id, the resource it belongs to if it has no $id)
         stack: list[tuple[Any, str, str]] = [(doc, parent, doc_uri)]
         while stack:
@@ -86,19 +91,19 @@ class _Index:
             base = scope_of(item, before, id_key, legacy)
             if base != before:
                 resource = base
-                self.resources.setdefault(base, (item, before))
+                self.resources.setdefault(base, (item, before, doc_uri))
             sid = item.get(id_key)
             if legacy and type(sid) is str and "#" in sid and "$ref" not in item:
                 target, frag = urldefrag(urljoin(before, sid) if before else sid)
                 if frag and not frag.startswith("/"):
-                    self.anchors.setdefault((target or resource, frag), (item, before))
+                    self.anchors.setdefault((target or resource, frag), (item, before, doc_uri))
             if not legacy:
                 for key in ("$anchor", "$dynamicAnchor"):
                     name = item.get(key)
                     if type(name) is str:
-                        self.anchors.setdefault((resource, name), (item, before))
+                        self.anchors.setdefault((resource, name), (item, before, doc_uri))
                         if key == "$dynamicAnchor":
-                            self.dynamic.setdefault((resource, name), (item, before))
+                            self.dynamic.setdefault((resource, name), (item, before, doc_uri))
             for key, value in item.items():
                 if key not in NOT_SCHEMAS and type(value) in (dict, list):
                     stack.append((value, base, resource))
@@ -111,15 +116,15 @@ class References:
     names the version's root document."""
 
     def __init__(self, documents: Mapping[str, Any], root_uri: str) -> None:
-        self._docs: dict[str, tuple[Any, str]] = {}
+        self._docs: dict[str, Found] = {}
         for uri, doc in documents.items():
-            self._docs.setdefault(uri, (doc, uri))
+            self._docs.setdefault(uri, (doc, uri, uri))
         for uri, doc in documents.items():
             # A document's root $id names the document too.
             dialect = dialect_of(doc).name
-            own = scope_of(doc, uri, id_keyword(dialect), dialect not in ("2019-09", "2020-12"))
+            own = scope_of(doc, uri, id_keyword(dialect), dialect not in MODERN)
             if own != uri:
-                self._docs.setdefault(own, (doc, uri))
+                self._docs.setdefault(own, (doc, uri, uri))
         self.root_uri = root_uri
         self._index: _Index | None = None
 
@@ -132,9 +137,39 @@ class References:
     def __call__(self, ref: str, base: str) -> tuple[Any, str]:
         return self.resolve(ref, base)
 
-    def resolve(self, ref: str, base: str) -> tuple[Any, str]:
+    def resolve(self, ref: str, base: str, doc: str | None = None) -> tuple[Any, str]:
         """(the schema ``ref`` names, the base URI that schema sits in — before its own
-        ``$id``, which whoever reads the schema applies)."""
+        ``$id``, which whoever reads the schema applies). ``doc``: the URI of the document
+        the reference is written in."""
+        found = self.locate(ref, base, doc)
+        return found[0], found[1]
+
+    def locate(self, ref: str, base: str, doc: str | None = None) -> Found:
+        """:meth:`resolve`, with the URI of the document that holds the target.
+
+        In drafts 4-7, a fragment-only reference that names nothing where its base URI
+        points (an ``$id`` such as ``/properties/x`` moved the base away from every
+        definition) is read in the document it is written in, as Schema Registry's
+        loader (everit) reads it."""
+        try:
+            return self._locate(ref, base)
+        except UnresolvableRef:
+            if doc is None or not ref.startswith("#"):
+                raise
+            found = self._docs.get(doc)
+            if found is None or dialect_of(found[0]).name in MODERN:
+                raise
+            frag = unquote(ref[1:])
+            if frag == "":
+                return found
+            if frag[0] != "/":
+                anchored = self.index.anchors.get((doc, frag))
+                if anchored is None:
+                    raise
+                return anchored
+            return self._pointer(found, doc, ref[1:], ref)
+
+    def _locate(self, ref: str, base: str) -> Found:
         uri, frag = split_ref(base, ref)
         if not uri:
             uri = document(base) if base else ""
@@ -143,55 +178,55 @@ class References:
             found = self.index.resources.get(uri)
         if found is None:
             raise UnresolvableRef(ref)
-        resource, parent = found
         if frag == "":
-            return resource, parent
+            return found
         if frag[0] == "/":
-            return self._pointer(resource, parent, uri, frag, ref)
+            return self._pointer(found, uri, frag, ref)
         anchored = self.index.anchors.get((uri, unquote(frag)))
         if anchored is None:
             raise UnresolvableRef(ref)
         return anchored
 
-    def resolve_dynamic(self, ref: str, base: str) -> tuple[Any, str]:
+    def locate_dynamic(self, ref: str, base: str, doc: str | None = None) -> Found:
         """``$dynamicRef``: the static target, or the root's schema with the same dynamic
         anchor when the static target declares it."""
-        target, at = self.resolve(ref, base)
+        found = self.locate(ref, base, doc)
         name = unquote(urldefrag(ref)[1])
-        if type(target) is dict and target.get("$dynamicAnchor") == name:
+        if type(found[0]) is dict and found[0].get("$dynamicAnchor") == name:
             outer = self.index.dynamic.get((self._root_resource(), name))
             if outer is not None:
                 return outer
-        return target, at
+        return found
 
-    def resolve_recursive(self, ref: str, base: str) -> tuple[Any, str]:
+    def locate_recursive(self, ref: str, base: str, doc: str | None = None) -> Found:
         """``$recursiveRef`` (2019-09): the static target, or the root document when both
         declare ``$recursiveAnchor: true``."""
-        target, at = self.resolve(ref, base)
-        if type(target) is dict and target.get("$recursiveAnchor") is True:
-            root, parent = self._docs.get(self.root_uri, (None, ""))
-            if type(root) is dict and root.get("$recursiveAnchor") is True:
-                return root, parent
-        return target, at
+        found = self.locate(ref, base, doc)
+        if type(found[0]) is dict and found[0].get("$recursiveAnchor") is True:
+            root = self._docs.get(self.root_uri)
+            if root is not None and type(root[0]) is dict and root[0].get("$recursiveAnchor"):
+                return root
+        return found
 
     def _root_resource(self) -> str:
-        root, parent = self._docs.get(self.root_uri, (None, self.root_uri))
+        root, parent, _doc = self._docs.get(self.root_uri, (None, self.root_uri, ""))
         dialect = dialect_of(root).name
-        return scope_of(root, parent, id_keyword(dialect), dialect not in ("2019-09", "2020-12"))
+        return scope_of(root, parent, id_keyword(dialect), dialect not in MODERN)
 
-    def _pointer(self, resource: Any, parent: str, uri: str, frag: str,
-                 ref: str) -> tuple[Any, str]:
+    def _pointer(self, found: Found, uri: str, frag: str, ref: str) -> Found:
+        resource, _parent, doc = found
         try:
-            return _walk_pointer(resource, uri, frag, ref)
+            target, base = _walk_pointer(resource, uri, frag, ref)
         except UnresolvableRef:
             # Schema Registry copies a document's top-level definitions into $defs.
-            if frag.startswith("/$defs/") and resource is self._docs.get(uri, (None,))[0]:
-                bridged = "/definitions/" + frag[len("/$defs/"):]
-                return _walk_pointer(resource, uri, bridged, ref)
-            raise
+            if not (frag.startswith("/$defs/") and resource is self._docs.get(uri, (None,))[0]):
+                raise
+            bridged_frag = "/definitions/" + frag[len("/$defs/"):]
+            target, base = _walk_pointer(resource, uri, bridged_frag, ref)
+        return target, base, doc
 
     def documents(self) -> Iterator[tuple[str, Any]]:
-        for uri, (doc, _parent) in self._docs.items():
+        for uri, (doc, _parent, _doc) in self._docs.items():
             yield uri, doc
 
 
@@ -217,7 +252,7 @@ def _walk_pointer(resource: Any, uri: str, frag: str, ref: str) -> tuple[Any, st
     ``$id`` of every schema passed on the way (not the target's own)."""
     dialect = dialect_of(resource).name if type(resource) is dict else "draft7"
     id_key = id_keyword(dialect)
-    legacy = dialect not in ("2019-09", "2020-12")
+    legacy = dialect not in MODERN
     current = resource
     base = uri
     tokens = frag[1:].split("/")

@@ -89,6 +89,8 @@ def load_tracked(
         declared.update(urldefrag(b)[0] for _r, b in _with_bases([("", i) for i in ids], uri))
         # Local files the document refers to join the queue; each file is read once.
         for ref, base in refs[uri]:
+            if ref.startswith("#"):
+                continue  # names a place in this document, or an $id in it (checked below)
             target_uri, _frag = _target(base, ref)
             scheme, local = _local(target_uri)
             if scheme != "file" and target_uri and target_uri not in declared:
@@ -459,10 +461,11 @@ def _check_fragments(
         file, text = texts[uri]
         for ref, base in refs[uri]:
             target_uri, frag = _target(base, ref)
-            if target_uri not in docs and target_uri not in resolver.index.resources:
+            if (target_uri not in docs and target_uri not in resolver.index.resources
+                    and not (ref.startswith("#") and uri in docs)):
                 continue  # an allowed remote document: nothing local to check
             try:
-                resolver.resolve(ref, base)
+                resolver.resolve(ref, base, uri)
             except UnresolvableRef:
                 raise _ref_error(file, text, ref, f"$ref {ref!r} does not resolve",
                                  SchemaErrorKind.REFERENCE_UNRESOLVED) from None
