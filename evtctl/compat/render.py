@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult
 
 
+FORMAT_VERSION = 1
+
+
 def to_json_data(result: CompatResult) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
     for c in result.changes:
@@ -25,17 +28,27 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "from_version": c.from_version,
             "to_version": c.to_version,
             "direction": c.direction,
+            "description": c.description or describe(c.type),
         }
         if c.has_example:
             item["example"] = c.example
             item["example_note"] = c.example_note
+        elif not c.compatible:
+            item["example_note"] = c.example_note or NO_EXAMPLE
         changes.append(item)
-    return {
+    data: dict[str, Any] = {
+        "formatVersion": FORMAT_VERSION,
         "compatible": result.compatible,
         "mode": result.mode,
         "policy": result.policy,
-        "changes": changes,
     }
+    if result.labels:
+        data["versions"] = {str(number): name for number, name in result.labels}
+    data["changes"] = changes
+    return data
+
+
+NO_EXAMPLE = "no example event found; the verdict follows Confluent's rule for this change"
 
 
 def to_json(result: CompatResult) -> str:
@@ -51,8 +64,12 @@ def verdict_line(result: CompatResult) -> str:
             f"{broken} of {len(result.changes)} change(s) not allowed")
 
 
-def change_lines(change: Change) -> list[str]:
-    """The lines for one change: status, kind, path, explanation, and the example if any."""
+def change_lines(change: Change, result: CompatResult | None = None) -> list[str]:
+    """The lines for one change: status, kind, path, what changed in words, and the example
+    (or why there is none). With ``result``, versions are named by their files."""
+    def name(version: int) -> str:
+        return result.label(version) if result is not None else f"v{version}"
+
     status = "allowed" if change.compatible else "NOT ALLOWED"
     reader, writer = (
         (change.to_version, change.from_version)
@@ -60,8 +77,9 @@ def change_lines(change: Change) -> list[str]:
         else (change.from_version, change.to_version)
     )
     lines = [
-        f"[{status}] v{change.from_version} -> v{change.to_version} {change.type} at {change.path}",
-        f"    {describe(change.type)} "
+        f"[{status}] {name(change.from_version)} -> {name(change.to_version)} "
+        f"{change.type} at {change.path}",
+        f"    {change.description or describe(change.type)} "
         f"(a consumer on v{reader} reading events written with v{writer})",
     ]
     if change.has_example:
@@ -69,14 +87,12 @@ def change_lines(change: Change) -> list[str]:
         if change.example_note:
             lines.append(f"    ({change.example_note})")
     elif not change.compatible:
-        lines.append(
-            "    no example event found; the verdict follows Confluent's rule for this change"
-        )
+        lines.append(f"    {change.example_note or NO_EXAMPLE}")
     return lines
 
 
 def to_text(result: CompatResult) -> str:
     lines = [verdict_line(result)]
     for change in result.changes:
-        lines.extend(change_lines(change))
+        lines.extend(change_lines(change, result))
     return "\n".join(lines) + "\n"

@@ -57,6 +57,9 @@ class Comparer:
         self._pending: dict[tuple[int, int], tuple[list[Diff], int, _Frame]] = {}
         self._optimistic = True
         self._truncations = 0
+        # How the alternatives of each compared pair of combined schemas were paired (old
+        # index -> new index, among the unique ones): to word and illustrate changes.
+        self.matchings: dict[tuple[int, int], dict[int, int]] = {}
 
     def ok(self, diffs: list[Diff]) -> bool:
         return all(kind in self.allowed for kind, _ in diffs)
@@ -299,7 +302,9 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
         out.append(("PRODUCT_TYPE_EXTENDED" if u.criterion == "allOf" else "SUM_TYPE_EXTENDED", ()))
     elif len(olds) > len(news):
         out.append(("SUM_TYPE_NARROWED" if o.criterion != "allOf" else "PRODUCT_TYPE_NARROWED", ()))
-    if _unchanged_pairs(c, olds, news):
+    unchanged = _unchanged_pairs(c, olds, news)
+    if unchanged is not None:
+        c.matchings[(id(o), id(u))] = unchanged
         return  # a maximum matching of unchanged alternatives: every other edge costs more
     edges: dict[tuple[int, int], list[Diff]] = {}
     for i, old in enumerate(olds):
@@ -309,26 +314,28 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
             if c.ok(sub):
                 edges[(i, j)] = sub
     matching = max_matching(len(olds), len(news), {e: len(d) for e, d in edges.items()})
+    c.matchings[(id(o), id(u))] = dict(matching)
     for edge in sorted(matching):
         out.extend(edges[edge])
     if len(matching) < min(len(olds), len(news)):
         out.append(("COMBINED_TYPE_SUBSCHEMAS_CHANGED", ()))
 
 
-def _unchanged_pairs(c: Comparer, olds: list[Node], news: list[Node]) -> bool:
-    """Whether the alternatives written the same way on both sides pair up with no change
-    and cover the smaller side. Then that is the matching the full search would choose
-    (no edge costs less than nothing), and the n x m comparisons are not needed."""
+def _unchanged_pairs(c: Comparer, olds: list[Node], news: list[Node]) -> dict[int, int] | None:
+    """The pairing of alternatives written the same way on both sides, when each pair has
+    no change and they cover the smaller side. Then that is the matching the full search
+    would choose (no edge costs less than nothing), and the n x m comparisons are not
+    needed. None otherwise."""
     needed = min(len(olds), len(news))
     if needed == 0:
-        return False
-    by_key = {new.key: new for new in news}
-    matched = 0
-    for old in olds:
-        new = by_key.get(old.key)
-        if new is not None and not c.compare(old, new):
-            matched += 1
-    return matched >= needed
+        return None
+    by_key = {new.key: j for j, new in enumerate(news)}
+    matched: dict[int, int] = {}
+    for i, old in enumerate(olds):
+        j = by_key.get(old.key)
+        if j is not None and not c.compare(old, news[j]):
+            matched[i] = j
+    return matched if len(matched) >= needed else None
 
 
 def _object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:

@@ -150,6 +150,9 @@ class Node:
     # node compared with itself then has no changes.
     inert: bool = False
     _key: str | None = field(default=None, repr=False)
+    # Where ``raw`` sits: its base URI and document (example events follow its references).
+    base: str = field(default="", repr=False)
+    doc: Any = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
@@ -213,6 +216,7 @@ class Loader:
                 _SHARED[shared_key] = node
         else:
             node = self._build(raw, base, doc)
+            node.base, node.doc = base, doc
         self._cache[key] = node
         return node
 

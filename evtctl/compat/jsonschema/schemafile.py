@@ -17,6 +17,7 @@ import json
 import os
 import posixpath
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -352,15 +353,22 @@ def _conforms(dialect: str) -> Callable[[Any, str], bool]:
         check = validator_class(dialect).FORMAT_CHECKER.conforms
         answers: dict[tuple[str, str], bool] = {}
 
+        def quiet(value: Any, fmt: str) -> bool:
+            # re.compile warns about some patterns (a nested set, say): not the user's
+            # business when the answer is only whether the pattern compiles.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return bool(check(value, fmt))
+
         def memo(value: Any, fmt: str) -> bool:
             if type(value) is not str:
-                return bool(check(value, fmt))
+                return quiet(value, fmt)
             key = (value, fmt)
             answer = answers.get(key)
             if answer is None:
                 if len(answers) >= 10_000:
                     answers.clear()
-                answer = answers[key] = bool(check(value, fmt))
+                answer = answers[key] = quiet(value, fmt)
             return answer
 
         _CONFORMS[dialect] = memo

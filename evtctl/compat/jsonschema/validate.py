@@ -8,6 +8,7 @@ Like the registry, a document's top-level ``definitions`` are also reachable as 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,51 @@ def validator_for_version(version: SchemaVersion) -> Callable[[Any], bool] | Non
 
     The function may raise (an unresolvable ``$ref``, a pattern it cannot read): callers
     treat that as "cannot tell"."""
+    validator = _validator(version)
+    if validator is None:
+        return None
+
+    def is_valid(instance: Any) -> bool:
+        return bool(validator.is_valid(instance))
+
+    return is_valid
+
+
+def faults_for_version(version: SchemaVersion) -> Callable[[Any], list[Fault]] | None:
+    """A function listing where and why an instance is invalid (empty: valid); None if the
+    schema cannot be compiled. May raise, as :func:`validator_for_version`'s does."""
+    validator = _validator(version)
+    if validator is None:
+        return None
+
+    def faults(instance: Any) -> list[Fault]:
+        out: list[Fault] = []
+        for error in validator.iter_errors(instance):
+            missing: tuple[str, ...] = ()
+            if error.validator == "required" and isinstance(error.instance, dict):
+                missing = tuple(n for n in error.validator_value if n not in error.instance)
+            extra: tuple[str, ...] = ()
+            if error.validator in ("additionalProperties", "unevaluatedProperties") and \
+                    isinstance(error.instance, dict):
+                extra = tuple(error.instance)
+            out.append(Fault(tuple(error.absolute_path), str(error.validator), missing, extra))
+        return out
+
+    return faults
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One reason an instance is invalid: where (instance path), which keyword, and for
+    ``required`` the missing names (for additional properties: the object's names)."""
+
+    path: tuple[str | int, ...]
+    keyword: str
+    missing: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+
+def _validator(version: SchemaVersion) -> Any:
     from referencing import Registry, Resource
 
     from evtctl.compat.jsonschema.stringformats import format_checker
@@ -60,14 +106,9 @@ def validator_for_version(version: SchemaVersion) -> Callable[[Any], bool] | Non
         schema: Any = root
         if version.base_uri and isinstance(root, dict) and cls.ID_OF(root) is None:
             schema = {**root, "$id": version.base_uri}
-        validator = cls(schema, registry=registry, format_checker=format_checker())
+        return cls(schema, registry=registry, format_checker=format_checker())
     except Exception:
         return None
-
-    def is_valid(instance: Any) -> bool:
-        return bool(validator.is_valid(instance))
-
-    return is_valid
 
 
 def _specification(doc: Any) -> Any:

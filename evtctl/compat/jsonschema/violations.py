@@ -22,6 +22,7 @@ one bad keyword costs a walk and one small validation, not a full metaschema eva
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -70,11 +71,13 @@ def violations(schema: Any, dialect: str, conforms: metacheck.Conforms) -> list[
     checker = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
     table = metacheck.KEYWORDS[dialect]
     found: list[Violation] = []
-    for path, item in _suspects(schema, dialect, table, conforms):
-        for error in checker.iter_errors(_shallow(item, table)):
-            found.extend(_classify(error, path))
-        if len(found) >= MAX_VIOLATIONS:
-            break
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # re.compile's FutureWarnings on patterns checked
+        for path, item in _suspects(schema, dialect, table, conforms):
+            for error in checker.iter_errors(_shallow(item, table)):
+                found.extend(_classify(error, path))
+            if len(found) >= MAX_VIOLATIONS:
+                break
     found.sort(key=lambda v: not v.fatal)
     return found[:MAX_VIOLATIONS]
 
