@@ -4,12 +4,13 @@ again on every run.
 Two tables in one SQLite file in the user's cache directory (``EVTCTL_CACHE_DIR``
 overrides it; ``--no-cache`` bypasses it):
 
-* ``files``: a schema file known to be valid. The key hashes evtctl's and jsonschema's
-  versions, whether remote ``$ref``\\ s are allowed, the project root, the file's resolved
-  path and its bytes; the row lists every other file its ``$ref``\\ s reached, with the hash
-  of their bytes. A hit (the file and all of those unchanged, and still inside the root)
-  means the file loads without error, so it is not parsed at all. Invalid files are never
-  stored: their precise error is recomputed every run.
+* ``files``: a schema file known to be valid, without diagnostics (a file with any is
+  loaded again every run, so EVT503 reports them every run). The key hashes evtctl's and
+  jsonschema's versions, whether remote ``$ref``\\ s are allowed, the project root, the
+  file's resolved path and its bytes; the row lists every other file its ``$ref``\\ s
+  reached, with the hash of their bytes. A hit (the file and all of those unchanged, and
+  still inside the root) means the file loads without error, so it is not parsed at all.
+  Invalid files are never stored: their precise error is recomputed every run.
 * ``chains``: the incompatible changes of one contract's history. The key hashes evtctl's
   and jsonschema's versions, the mode, the policy and, per version, its number, its
   location and the bytes of every file it is made of.
@@ -32,7 +33,7 @@ from typing import Any
 from evtctl import __version__
 from evtctl.compat.realpaths import RealPaths
 
-SCHEMA_VERSION = 2  # of the cache file's layout
+SCHEMA_VERSION = 3  # of the cache file's layout (3: rows never hold files with diagnostics)
 
 
 def cache_dir() -> Path:
@@ -95,6 +96,9 @@ class SchemaHandle:
         self.base_uri = base_uri
         self.source = source  # (path, project root, remote $refs allowed)
         self._loaded = loaded
+        # Problems that leave it comparable (compat Diagnostic values; EVT503 reports them).
+        # A file with any is never stored as known-valid, so a cache hit has none.
+        self.diagnostics: tuple[Any, ...] = tuple(getattr(loaded, "diagnostics", ()))
 
     def schema(self) -> Any:
         """The compat ``SchemaVersion`` (loaded now if the cache answered without it)."""
@@ -171,7 +175,8 @@ class CompatCache:
         main_uri = loaded.base_uri
         key = _file_key(prefix, digests[main_uri])
         deps = {uri: sha for uri, sha in digests.items() if uri != main_uri}
-        if self.db is not None:
+        if self.db is not None and not loaded.diagnostics:
+            # A file with diagnostics is loaded again next run, so they are reported again.
             self.pending_files.append((key, json.dumps(deps, sort_keys=True)))
         return SchemaHandle(version, _digest(key, deps), main_uri, source, loaded)
 

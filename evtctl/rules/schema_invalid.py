@@ -5,6 +5,12 @@ the draft it declares, and every ``$ref`` must point at a file and place that ex
 (relative to the referring file). Reported at the manifest line that names the
 schema, with the place inside the schema file in the message.
 
+A problem Schema Registry itself gets past — a keyword the metaschema forbids by value
+(``"required": []`` in draft 4, ``"minLength": -1``), a ``$schema`` the registry does not
+know (read as draft 7), a ``#/$defs/X`` the registry finds only in ``definitions`` — is
+reported too, one finding per problem, but the contract's versions are still compared
+(EVT505): lower this rule to ``warning`` to migrate such a registry subject as it is.
+
 Failing (``persona-created.v1.json`` holds ``{"type": "objekt"}``)::
 
     versions:
@@ -44,9 +50,15 @@ def describe(error: object) -> tuple[str, tuple[Related, ...]]:
 
 def check(ctx: Context) -> Iterator[Problem]:
     for lv in loaded_versions(ctx):
+        anchor = f"{lv.topic.name}/{lv.contract.name}@{lv.version.version}"
+        # Problems that leave the version comparable (EVT505 still checks it).
+        for diagnostic in getattr(lv.schema, "diagnostics", ()):
+            text, related = describe(diagnostic)
+            yield Problem(f"{lv.contract.name} v{lv.version.version}: {text}",
+                          lv.version.at("schema"), related=related,
+                          anchor=f"{anchor}:{diagnostic.kind}:{diagnostic.message}")
         if lv.error is None or lv.missing or is_remote(lv.error):
             continue
         text, related = describe(lv.error)
         yield Problem(f"{lv.contract.name} v{lv.version.version}: {text}",
-                      lv.version.at("schema"), related=related,
-                      anchor=f"{lv.topic.name}/{lv.contract.name}@{lv.version.version}")
+                      lv.version.at("schema"), related=related, anchor=anchor)

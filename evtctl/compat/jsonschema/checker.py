@@ -61,6 +61,8 @@ def check(
                 outcome = Outcome()
                 if described.harmless:
                     outcome = Outcome(note="no example event exists for this change")
+                elif not ok and search is None:
+                    outcome = Outcome(note="no example searched (example search is off)")
                 elif not ok and search is not None:
                     outcome = search.find(w, r, kind, path, budget.per_change())
                     budget.exhausted = budget.exhausted or (
