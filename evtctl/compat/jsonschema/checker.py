@@ -107,8 +107,9 @@ def _change(
     writer, reader = versions[sides[0]], versions[sides[1]]
     note = outcome.note
     if outcome.found:
+        also = " (for this change and for others listed here)" if outcome.mixed else ""
         note = (
-            f"valid under v{writer.version} but rejected by v{reader.version}: "
+            f"valid under v{writer.version} but rejected by v{reader.version}{also}: "
             f"a consumer on v{reader.version} cannot read this event "
             f"from a producer on v{writer.version}"
         )

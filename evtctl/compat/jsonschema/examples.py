@@ -52,6 +52,9 @@ class Outcome:
     example: Any = None
     found: bool = False
     note: str | None = None  # why there is none
+    # The reader also rejects the example for other changes (when no event shows this
+    # change alone: another change at a place every event has, say).
+    mixed: bool = False
 
 
 class Budget:
@@ -133,6 +136,7 @@ class ExampleSearch:
         tried: set[str] = set()
 
         about = _about_name(kind, path)
+        mixed: list[Any] = []  # the first event rejected for this change and others too
 
         def shows(value: Any, where: tuple[str | int, ...] | None) -> bool:
             key = json.dumps(value, sort_keys=True, default=repr)
@@ -147,8 +151,16 @@ class ExampleSearch:
                 found = faults(value)
             except Exception:  # a pattern or reference jsonschema cannot evaluate
                 return False
-            return bool(found) and (where is None or all(_about(f, where, about)
-                                                         for f in found))
+            if not found:
+                return False
+            if where is None:
+                return True
+            relevant = [_about(f, where, about) for f in found]
+            if all(relevant):
+                return True
+            if any(relevant) and not mixed:
+                mixed.append(value)
+            return False
 
         for value, where in itertools.chain(self._targeted(writer, reader, kind, path),
                                             self._broad(writer, path)):
@@ -156,6 +168,8 @@ class ExampleSearch:
                 break
             if shows(value, where):
                 return Outcome(value, True)
+        if mixed:
+            return Outcome(mixed[0], True, mixed=True)
         return Outcome(note=OUT_OF_BUDGET if budget.exhausted else NO_EXAMPLE)
 
     def _broad(self, writer: int, path: tuple[str, ...]) -> Iterator[tuple[Any, Located]]:
