@@ -332,7 +332,15 @@ class _Describer:
         what = "properties" if "PROPERTIES" in self.kind else "items"
         keyword = ("additional" if self.kind.startswith("ADDITIONAL") else "unevaluated") + \
             what.capitalize()
-        o, n = self.old, self.new
+        # The change is about the object (array) holding the keyword, not the keyword's schema.
+        holder = self.place.steps[-1] if self.place.steps else None
+        if holder is not None and holder.what in ("additional", "additional-items",
+                                                  "unevaluated"):
+            w, r = holder.writer, holder.reader
+            self.at = where(self.path[:-1])
+        else:
+            w, r = self.w, self.r
+        o, n = (w, r) if self.backward else (r, w)
 
         def state(node: Node | None) -> str:
             if node is None:

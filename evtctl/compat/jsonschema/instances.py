@@ -510,7 +510,7 @@ def _uses(c: Constraints, kind: str) -> bool:
 
 def _strings(c: Constraints) -> Iterator[str]:
     from evtctl.compat.jsonschema.regexgen import Unsupported, strings
-    from evtctl.compat.jsonschema.stringformats import check, sample
+    from evtctl.compat.jsonschema.stringformats import check, samples
 
     low = c.strings.get("minLength") or 0
     high = c.strings.get("maxLength")
@@ -519,9 +519,7 @@ def _strings(c: Constraints) -> Iterator[str]:
     fmt = c.strings.get("format")
     candidates: list[str] = []
     if isinstance(fmt, str):
-        found = sample(fmt)
-        if found is not None:
-            candidates.append(found)
+        candidates.extend(samples(fmt))
     if c.patterns:
         with contextlib.suppress(Unsupported):
             candidates.extend(itertools.islice(strings(c.patterns[0], low, high), 12))

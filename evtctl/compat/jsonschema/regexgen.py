@@ -4,10 +4,10 @@ Real schemas use a small part of ECMA-262 in ``pattern``: literals, escapes (``\
 ``\\w``, ``\\s``, ``\\.``), character classes with ranges and negation, ``.``, groups
 (plain, non-capturing, named), alternation, the quantifiers ``* + ? {n} {n,} {n,m}`` (lazy
 or not) and the anchors ``^`` and ``$``. This module parses that subset and writes strings
-it matches; anything else (look-arounds, back references, word boundaries, property
-escapes) raises :class:`Unsupported` and callers give up cleanly. Every string is checked
-against the pattern itself before it is returned, so a string is never wrong, only
-sometimes missing.
+it matches; look-arounds and word boundaries write nothing (they only filter), and anything
+else (back references, property escapes, inline flags) raises :class:`Unsupported` and
+callers give up cleanly. Every string is checked against the pattern itself before it is
+returned, so a string is never wrong, only sometimes missing.
 
 :func:`strings` yields a few different matches (each alternative, each repetition count
 near the minimum), shortest first, within a length range.
@@ -169,8 +169,17 @@ class _Parser:
             if end < 0:
                 raise Unsupported("unterminated group name")
             self.i = end + 1
+        elif self.p.startswith(("?=", "?!", "?<=", "?<!"), self.i):
+            # A look-around writes nothing: skipped here, and every string is checked
+            # against the whole pattern afterwards (so a look-ahead only filters).
+            self.i += 3 if self.p.startswith("?<", self.i) else 2
+            self.alternation()
+            if self.i >= len(self.p) or self.p[self.i] != ")":
+                raise Unsupported("unbalanced parenthesis")
+            self.i += 1
+            return _Seq(())
         elif self.p.startswith("?", self.i):
-            raise Unsupported("look-around or inline flag")
+            raise Unsupported("inline flag")
         inner = self.alternation()
         if self.i >= len(self.p) or self.p[self.i] != ")":
             raise Unsupported("unbalanced parenthesis")
@@ -199,6 +208,8 @@ class _Parser:
             return _Chars((chr(int(digits, 16)),))
         if e == "b" and in_class:
             return _Chars(("\b",))
+        if e in ("b", "B"):
+            return _Chars(("",))  # a word boundary writes nothing (checked afterwards)
         if e.isalnum():
             raise Unsupported(f"\\{e}")  # \b, \B, back references, \p, \c ...
         return _Chars((e,))

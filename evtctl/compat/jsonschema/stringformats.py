@@ -57,9 +57,31 @@ _CHECKS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Other valid strings of some formats, for when the first does not suit (a pattern the
+# reader added rejects them all but one, say).
+MORE: dict[str, tuple[str, ...]] = {
+    "date-time": ("2024-01-01T00:00:00.5+01:00", "2024-12-31t23:59:59z"),
+    "date": ("2024-12-31",),
+    "time": ("23:59:59+01:00",),
+    "email": ("A.B@example.org", "a+b@example.com"),
+    "uri": ("urn:example:a", "HTTP://EXAMPLE.COM/A?b=1#c"),
+    "uri-reference": ("a/b", "#a", ""),
+    "uuid": ("A0000000-0000-4000-8000-00000000000F", "ffffffff-ffff-4fff-bfff-ffffffffffff"),
+    "hostname": ("EXAMPLE.ORG", "a-b.example"),
+    "ipv4": ("255.255.255.255",),
+    "ipv6": ("::1", "FE80::1"),
+}
+
+
 def sample(fmt: str) -> str | None:
     """A valid string of format ``fmt``; None for a format this module does not know."""
     return SAMPLES.get(fmt)
+
+
+def samples(fmt: str) -> tuple[str, ...]:
+    """Valid strings of format ``fmt``, the plainest first (none for unknown formats)."""
+    first = SAMPLES.get(fmt)
+    return ((first,) if first is not None else ()) + MORE.get(fmt, ())
 
 
 def check(fmt: str) -> Callable[[object], bool] | None:
