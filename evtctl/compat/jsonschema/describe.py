@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from math import ceil, floor
 
-from evtctl.compat.jsonschema.diff import Comparer, _unique
+from evtctl.compat.jsonschema.diff import Comparer, unique_of
 from evtctl.compat.jsonschema.model import Node
 from evtctl.compat.jsonschema.walk import COMBINATIONS, Place, walk, where
 from evtctl.compat.jsonschema.wording import describe as kind_words
@@ -82,7 +82,7 @@ def type_name(node: Node | None) -> str:
     if node.kind == "const":
         return f"the constant {shown(node.const)}"
     if node.kind == "combined":
-        inner = " | ".join(type_name(s) for s in _unique(node.subschemas)[:4])
+        inner = " | ".join(type_name(s) for s in unique_of(node)[:4])
         return f"{node.criterion} of ({inner})" if node.criterion != "allOf" else f"({inner})"
     if node.kind == "not":
         return f"not {type_name(node.negated)}"
@@ -401,8 +401,8 @@ class _Describer:
         if kind in ("COMBINED_TYPE_EXTENDED", "COMBINED_TYPE_CHANGED"):
             return Described(f"{self.at} changed from {crit_old or 'a single schema'} to "
                              f"{crit_new or 'a single schema'}")
-        count_old = len(_unique(o.subschemas)) if o is not None and o.kind == "combined" else 1
-        count_new = len(_unique(n.subschemas)) if n is not None and n.kind == "combined" else 1
+        count_old = len(unique_of(o)) if o is not None and o.kind == "combined" else 1
+        count_new = len(unique_of(n)) if n is not None and n.kind == "combined" else 1
         crit = crit_new or crit_old
         return Described(f"{crit} of {self.at} went from {count_old} to {count_new} "
                          f"alternative{'s' if count_new != 1 else ''}")
@@ -413,12 +413,12 @@ class _Describer:
             return Described(f"{self.at}: {kind_words(self.kind)}")
         written = isinstance(w.raw, dict) and any(k in w.raw for k in COMBINATIONS) \
             and w.criterion in w.raw
-        olds = _unique(w.subschemas)
+        olds = unique_of(w)
         matched = self.c.matchings.get((id(w), id(r)), {})
         unmatched = [i for i in range(len(olds)) if i not in matched]
         if not written and r.kind == "combined":
             # Keywords the user wrote side by side ("type" and "enum"): the part that changed.
-            news = _unique(r.subschemas)
+            news = unique_of(r)
             texts: list[Described] = []
             for i in unmatched:
                 part = olds[i]
@@ -571,7 +571,7 @@ def _listed_values(node: Node | None) -> list[object] | None:
     if node is None:
         return None
     node = deref(node)
-    parts = _unique(node.subschemas) if node.kind == "combined" and node.criterion == "allOf" \
+    parts = unique_of(node) if node.kind == "combined" and node.criterion == "allOf" \
         else [node]
     for part in parts:
         part = deref(part)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from evtctl.compat.jsonschema.diff import Comparer, _unique
+from evtctl.compat.jsonschema.diff import Comparer, unique_of
 from evtctl.compat.jsonschema.instances import GENERIC, Instances, NoInstance, Where
 from evtctl.compat.jsonschema.model import Node, deref
 from evtctl.compat.jsonschema.validate import Fault
@@ -110,17 +110,23 @@ class ExampleSearch:
 
     def validator(self, index: int) -> Callable[[Any], bool] | None:
         if index not in self._validators:
-            from evtctl.compat.jsonschema.validate import validator_for_version
-
-            self._validators[index] = validator_for_version(self.versions[index])
+            self._build(index)
         return self._validators[index]
 
     def faults(self, index: int) -> Callable[[Any], list[Fault]] | None:
         if index not in self._faults:
-            from evtctl.compat.jsonschema.validate import faults_for_version
-
-            self._faults[index] = faults_for_version(self.versions[index])
+            self._build(index)
         return self._faults[index]
+
+    def _build(self, index: int) -> None:
+        from evtctl.compat.jsonschema.validate import faults_of, jsonschema_validator
+
+        built = jsonschema_validator(self.versions[index])
+        if built is None:
+            self._validators[index] = self._faults[index] = None
+            return
+        self._validators[index] = built.is_valid
+        self._faults[index] = faults_of(built)
 
     def instances(self, writer: int, reader: int) -> Instances:
         key = (writer, reader)
@@ -206,10 +212,10 @@ class ExampleSearch:
         allows."""
         try:
             levels, trailing = _levels(inst, steps, both)
-            values = inst.values(_where(location), [*trailing, *extra], limit=3)
         except NoInstance:
             return
-        for value in values:
+        for value in itertools.islice(inst.iter_values(_where(location), [*trailing, *extra]),
+                                      3):
             event: Any = value
             try:
                 for wheres, entering in reversed(levels):
@@ -423,9 +429,9 @@ def _bound_plan(kind: str, w: Node | None, r: Node | None) -> list[dict[str, Any
 def _alternative_plans(c: Comparer, w: Node, r: Node) -> Iterator[Plan]:
     """For alternatives no new one accepts: the old alternative, narrowed by what changed
     in it (an enum value dropped from a typed property: that value)."""
-    olds = _unique(w.subschemas)
+    olds = unique_of(w)
     matched = c.matchings.get((id(w), id(r)), {})
-    news = _unique(r.subschemas) if r.kind == "combined" else [r]
+    news = unique_of(r) if r.kind == "combined" else [r]
     for i, part in enumerate(olds):
         if i in matched:
             continue

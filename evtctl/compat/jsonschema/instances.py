@@ -123,16 +123,17 @@ class Instances:
     def values(self, where: Where, extra: list[Where] | None = None, limit: int = 3,
                depth: int = 0) -> list[Any]:
         """Up to ``limit`` distinct values ``where`` (and ``extra``) accept, smallest first."""
-        out: list[Any] = []
+        return list(itertools.islice(self.iter_values(where, extra, depth), limit))
+
+    def iter_values(self, where: Where, extra: list[Where] | None = None,
+                    depth: int = 0) -> Iterator[Any]:
+        """:meth:`values`, lazily (at most a few dozen)."""
         seen: set[str] = set()
         for value in itertools.islice(self._generate([where, *(extra or [])], depth), 40):
             key = repr(value)
             if key not in seen:
                 seen.add(key)
-                out.append(value)
-                if len(out) >= limit:
-                    break
-        return out
+                yield value
 
     def minimal(self, where: Where, extra: list[Where] | None = None, depth: int = 0) -> Any:
         found = self.values(where, extra, 1, depth)

@@ -150,6 +150,8 @@ class Node:
     # node compared with itself then has no changes.
     inert: bool = False
     _key: str | None = field(default=None, repr=False)
+    _unique: list[Node] | None = field(default=None, repr=False)  # see diff.unique_of
+    _deref: Node | None = field(default=None, repr=False)  # see deref
     # Where ``raw`` sits: its base URI and document (example events follow its references).
     base: str = field(default="", repr=False)
     doc: Any = field(default=None, repr=False)
@@ -522,11 +524,19 @@ def _num(value: Any) -> float | None:
 
 
 def deref(node: Node) -> Node:
-    """Follow references until a non-reference node; a reference cycle yields an empty schema."""
+    """Follow references until a non-reference node; a reference cycle yields an empty schema.
+    The answer is remembered on the reference (targets never change once resolved)."""
+    if node.kind != "ref" or node.target is None:
+        return node
+    if node._deref is not None:
+        return node._deref
+    start = node
     seen: set[int] = set()
     while node.kind == "ref" and node.target is not None:
         if id(node) in seen:
-            return Node("empty", raw={})
+            node = Node("empty", raw={})
+            break
         seen.add(id(node))
         node = node.target()
+    start._deref = node
     return node

@@ -60,8 +60,11 @@ def faults_for_version(version: SchemaVersion) -> Callable[[Any], list[Fault]] |
     """A function listing where and why an instance is invalid (empty: valid); None if the
     schema cannot be compiled. May raise, as :func:`validator_for_version`'s does."""
     validator = _validator(version)
-    if validator is None:
-        return None
+    return None if validator is None else faults_of(validator)
+
+
+def faults_of(validator: Any) -> Callable[[Any], list[Fault]]:
+    """:func:`faults_for_version` for a validator already built."""
 
     def faults(instance: Any) -> list[Fault]:
         out: list[Fault] = []
@@ -88,6 +91,11 @@ class Fault:
     keyword: str
     missing: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+
+
+def jsonschema_validator(version: SchemaVersion) -> Any:
+    """The jsonschema validator object for a version (None if it cannot be compiled)."""
+    return _validator(version)
 
 
 def _validator(version: SchemaVersion) -> Any:

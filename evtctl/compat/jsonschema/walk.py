@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evtctl.compat.jsonschema.diff import Comparer, _unique
+from evtctl.compat.jsonschema.diff import Comparer, unique_of
 from evtctl.compat.jsonschema.model import Node, deref
 
 # Keywords that end a path: the change is about that keyword of the schema reached.
@@ -52,26 +52,13 @@ class Place:
 def align(c: Comparer, o: Node | None, u: Node | None) -> tuple[Node | None, Node | None]:
     """The two schemas the comparison actually compared at this point (see
     ``Comparer._types``): a schema against the alternative of a combination that accepts it,
-    references followed."""
+    references followed. Read from what the comparison recorded, not compared again."""
     if o is None or u is None:
         return (deref(o) if o else None), (deref(u) if u else None)
     o, u = deref(o), deref(u)
-    if o.kind != "combined" and u.kind == "combined":
-        if len(u.subschemas) == 1:
-            if c.ok(c.compare(o, u.subschemas[0])):
-                return o, deref(u.subschemas[0])
-        elif u.criterion in ("anyOf", "oneOf"):
-            for s in _unique(u.subschemas):
-                if c.ok(c.compare(o, s)):
-                    return o, deref(s)
-    elif o.kind == "combined" and u.kind != "combined":
-        if len(o.subschemas) == 1:
-            if c.ok(c.compare(o.subschemas[0], u)):
-                return deref(o.subschemas[0]), u
-        elif o.criterion == "allOf":
-            for s in _unique(o.subschemas):
-                if c.ok(c.compare(s, u)):
-                    return deref(s), u
+    found = c.aligned.get((id(o), id(u)))
+    if found is not None:
+        return deref(found[0]), deref(found[1])
     return o, u
 
 
@@ -127,12 +114,12 @@ def walk(c: Comparer, writer: Node, reader: Node, path: tuple[str, ...]) -> Plac
             i += 1
         elif step in COMBINATIONS and nxt is not None and nxt.isdigit():
             index = int(nxt)
-            olds = _unique(o.subschemas) if o and o.kind == "combined" else []
+            olds = unique_of(o) if o and o.kind == "combined" else []
             o2 = olds[index] if index < len(olds) else None
             u2 = None
             if o is not None and u is not None and u.kind == "combined":
                 partner = c.matchings.get((id(o), id(u)), {}).get(index)
-                news = _unique(u.subschemas)
+                news = unique_of(u)
                 if partner is not None and partner < len(news):
                     u2 = news[partner]
             steps.append(Step("alternative", step, index, writer=o_full, reader=u_full))
