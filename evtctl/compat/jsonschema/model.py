@@ -532,11 +532,13 @@ def deref(node: Node) -> Node:
         return node._deref
     start = node
     seen: set[int] = set()
-    while node.kind == "ref" and node.target is not None:
+    target: Callable[[], Node] | None = node.target
+    while node.kind == "ref" and target is not None:
         if id(node) in seen:
             node = Node("empty", raw={})
             break
         seen.add(id(node))
-        node = node.target()
+        node = target()
+        target = node.target
     start._deref = node
     return node
