@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from evtctl.compat.formats import SchemaFileError
 from evtctl.compat.jsonschema import schemafile
 from evtctl.compat.jsonschema.model import _shared_key
-from evtctl.compat.jsonschema.refs import NOT_SCHEMAS
+from evtctl.compat.jsonschema.refs import NAME_MAPS, NOT_SCHEMAS
 from evtctl.compat.jsonschema.uris import document, plain_file_uri, split_ref
 
 # -- URIs --------------------------------------------------------------------------------------
@@ -170,10 +170,13 @@ def _refs(doc: Any, uri: str) -> tuple[list[tuple[str, str]], set[str]]:
     documents have no $schema: draft 7) ignore an $id beside $ref."""
     found: list[tuple[str, str]] = []
     declared: set[str] = set()
-    stack: list[tuple[Any, str]] = [(doc, uri)] if isinstance(doc, (dict, list)) else []
+    stack: list[tuple[Any, str, bool]] = [(doc, uri, False)] if isinstance(
+        doc, (dict, list)) else []
     while stack:
-        item, base = stack.pop()
-        if isinstance(item, dict):
+        item, base, names = stack.pop()
+        if isinstance(item, dict) and names:  # a map of names to schemas
+            stack.extend((v, base, False) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, dict):
             sid = item.get("$id")
             if isinstance(sid, str) and not sid.startswith("#") and "$ref" not in item:
                 base = urljoin(base, sid)
@@ -182,9 +185,9 @@ def _refs(doc: Any, uri: str) -> tuple[list[tuple[str, str]], set[str]]:
                 found.append((item["$ref"], base))
             for key, value in item.items():
                 if isinstance(value, (dict, list)) and key not in NOT_SCHEMAS:
-                    stack.append((value, base))
+                    stack.append((value, base, key in NAME_MAPS))
         else:
-            stack.extend((v, base) for v in item if isinstance(v, (dict, list)))
+            stack.extend((v, base, False) for v in item if isinstance(v, (dict, list)))
     return found, declared
 
 

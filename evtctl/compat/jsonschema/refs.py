@@ -33,6 +33,9 @@ from evtctl.compat.jsonschema.uris import document, split_ref
 
 # Values of these keywords are data, not schemas: nothing inside them is a resource.
 NOT_SCHEMAS = frozenset(("enum", "const", "default", "examples"))
+# Keywords whose value maps names to schemas: a name there ("enum", "$ref") is not a keyword.
+NAME_MAPS = frozenset(("properties", "patternProperties", "definitions", "$defs",
+                       "dependentSchemas", "dependencies"))
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 
 
@@ -79,14 +82,20 @@ class _Index:
     def _walk(self, doc: Any, parent: str, doc_uri: str, dialect: str) -> None:
         id_key = id_keyword(dialect)
         legacy = dialect not in MODERN
-        # (value, base before its $id, the resource it belongs to if it has no $id)
-        stack: list[tuple[Any, str, str]] = [(doc, parent, doc_uri)]
+        # (value, base before its $id, the resource it belongs to if it has no $id, whether
+        # it is a map of names to schemas)
+        stack: list[tuple[Any, str, str, bool]] = [(doc, parent, doc_uri, False)]
         while stack:
-            item, before, resource = stack.pop()
+            item, before, resource, names = stack.pop()
             if type(item) is list:
-                stack.extend((v, before, resource) for v in item if type(v) in (dict, list))
+                stack.extend((v, before, resource, False) for v in item
+                             if type(v) in (dict, list))
                 continue
             if type(item) is not dict:
+                continue
+            if names:
+                stack.extend((v, before, resource, False) for v in item.values()
+                             if type(v) in (dict, list))
                 continue
             base = scope_of(item, before, id_key, legacy)
             if base != before:
@@ -106,7 +115,7 @@ class _Index:
                             self.dynamic.setdefault((resource, name), (item, before, doc_uri))
             for key, value in item.items():
                 if key not in NOT_SCHEMAS and type(value) in (dict, list):
-                    stack.append((value, base, resource))
+                    stack.append((value, base, resource, key in NAME_MAPS))
 
 
 class References:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 MAX_REPEAT = 12  # repetitions beyond the minimum tried besides what a length needs
+MAX_LENGTH = 20_000  # no string longer than this is written (nested repetitions multiply)
 MAX_RESULTS = 24
 MAX_NODES = 2000  # a longer pattern is not worth parsing for an example
 
@@ -288,6 +289,11 @@ def _variants(node: _Node, extra: int) -> Iterator[list[str]]:
             if node.low == 0:
                 yield [""]
             return
+        width = max(1, len("".join(options[0])))
+        if width * count > MAX_LENGTH:
+            if width * node.low > MAX_LENGTH:
+                return  # even the minimum is too long to write
+            count = max(node.low, MAX_LENGTH // width)
         yield ["".join(options[0])] * count
         if len(options) > 1 and count:
             yield ["".join(options[1])] * count
@@ -318,6 +324,8 @@ def strings(pattern: str, min_length: int = 0, max_length: int | None = None) ->
     found: list[str] = []
     for extra in sorted({0, 1, 3, 8, MAX_REPEAT, min(max(min_length, 0), 10_000)}):
         for pieces in itertools.islice(_variants(tree, extra), 200):
+            if sum(len(p) for p in pieces) > MAX_LENGTH:
+                continue
             text = "".join(pieces)
             if text in seen:
                 continue

@@ -28,6 +28,7 @@ from evtctl.compat.formats import Diagnostic, SchemaErrorKind, SchemaFileError
 from evtctl.compat.jsonschema import SchemaVersion
 from evtctl.compat.jsonschema.dialects import MODERN, dialect_of
 from evtctl.compat.jsonschema.refs import (
+    NAME_MAPS,
     NOT_SCHEMAS,
     References,
     UnresolvableRef,
@@ -41,6 +42,7 @@ from evtctl.compat.realpaths import RealPaths
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
 MAX_YAML_NODES = 1_000_000
+MAX_DIAGNOSTICS = 20  # metaschema violations listed per file
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -317,8 +319,16 @@ def _check_metaschema(file: Path, text: str, schema: Any) -> list[Diagnostic]:
     from evtctl.compat.jsonschema.violations import describe, violations
 
     found = violations(schema, dialect.name, conforms)
-    for violation in found:
-        line, column = _position(file, text, violation.path)
+    from evtctl.compat.jsonschema.locate import positions
+
+    places = positions(text, [v.path for v in found], yaml=_is_yaml(file, text))
+    if len(found) > MAX_DIAGNOSTICS and not any(v.fatal for v in found):
+        more = len(found) - MAX_DIAGNOSTICS
+        found, places = found[:MAX_DIAGNOSTICS], places[:MAX_DIAGNOSTICS]
+        out.append(Diagnostic("metaschema", f"{more}{'+' if more >= 30 else ''} more "
+                              "metaschema violations not listed (fix the ones above first)",
+                              file))
+    for violation, (line, column) in zip(found, places, strict=True):
         message = describe(violation, dialect.name)
         if violation.fatal:
             raise SchemaFileError(f"{message} (Schema Registry cannot load this schema either)",
@@ -402,18 +412,24 @@ def _scan(doc: Any, limit: int) -> _Scanned | None:
     dialect = dialect_of(doc).name
     id_key = "id" if dialect == "draft4" else "$id"
     legacy = dialect not in MODERN
-    # (value, $ids around it, depth, whether $refs in it count)
-    stack: list[tuple[Any, tuple[str, ...], int, bool]] = [(doc, (), 0, True)]
+    # (value, $ids around it, depth, whether $refs in it count, whether it maps names to
+    # schemas: a property named "enum" or "$ref" there is not that keyword)
+    stack: list[tuple[Any, tuple[str, ...], int, bool, bool]] = [(doc, (), 0, True, False)]
     containers = (dict, list)
     not_schemas = NOT_SCHEMAS
+    name_maps = NAME_MAPS
     while stack:
-        item, ids, depth, live = stack.pop()
+        item, ids, depth, live, names = stack.pop()
         if depth == limit and item:
             return None  # its children sit at limit + 1
         below = depth + 1
         if isinstance(item, dict):
             keys += len(item)
-            if live:
+            if live and names:
+                for value in item.values():
+                    if isinstance(value, containers):
+                        stack.append((value, ids, below, True, False))
+            elif live:
                 sid = item.get(id_key)
                 ref = item.get("$ref")
                 if (isinstance(sid, str) and not sid.startswith("#")
@@ -429,15 +445,16 @@ def _scan(doc: Any, limit: int) -> _Scanned | None:
                             found.append((other, ids))
                 for key, value in item.items():
                     if isinstance(value, containers):
-                        stack.append((value, ids, below, key not in not_schemas))
+                        stack.append((value, ids, below, key not in not_schemas,
+                                      key in name_maps))
             else:
                 for value in item.values():
                     if isinstance(value, containers):
-                        stack.append((value, ids, below, False))
+                        stack.append((value, ids, below, False, False))
         else:
             for value in item:
                 if isinstance(value, containers):
-                    stack.append((value, ids, below, live))
+                    stack.append((value, ids, below, live, False))
     return found, keys, declared
 
 

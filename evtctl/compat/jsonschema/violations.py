@@ -150,11 +150,25 @@ def _shallow(item: Any, table: dict[str, str]) -> Any:
 
 def _classify(error: Any, base: Path) -> Iterator[Violation]:
     rel = tuple(error.absolute_path)
+    if error.validator in ("dependencies", "dependentRequired"):
+        rel = (*rel, *_dependent(error))  # the keyword that needs another one
     path = base + rel
     if _ecma_only(error):
         return  # a valid ECMA-262 pattern that Python's re does not read as written
     fatal = _fatal(error, base, rel)
     yield Violation(path, _wrong_type(error) if fatal else error.message, fatal)
+
+
+def _dependent(error: Any) -> tuple[str, ...]:
+    """The key of ``instance`` whose dependency is missing, when there is one."""
+    deps, instance = error.validator_value, error.instance
+    if not isinstance(deps, dict) or not isinstance(instance, dict):
+        return ()
+    for name, needs in deps.items():
+        if name in instance and isinstance(needs, list) and any(n not in instance
+                                                                for n in needs):
+            return (name,)
+    return ()
 
 
 def _ecma_only(error: Any) -> bool:

@@ -7,8 +7,8 @@ verdict and the same incompatible changes:
 * ``anchor``: a plain name — ``$id: "#X"`` on the definition in drafts 6/7 (``id`` in
   draft 4), ``$anchor: "X"`` from 2019-09 on — and ``$ref: "#X"``;
 * ``percent``: each pointer token percent-encoded (``#/definitions/%41ddress``);
-* ``absolute``: a root ``$id`` and absolute references through it
-  (``https://example.com/respelled/root.json#/definitions/X``);
+* ``absolute``: absolute references through the root ``$id`` (one is added when there
+  is none: ``https://example.com/respelled/root.json#/definitions/X``);
 * ``file``: the definitions moved to a file of their own beside the schema
   (``definitions.json#/definitions/X``);
 * ``bridge`` (drafts 4-7): ``#/$defs/X`` for a definition under ``definitions``, which
@@ -41,20 +41,28 @@ def dialect(schema: Any) -> str:
     return "draft-07"
 
 
+_NAME_MAPS = frozenset(("properties", "patternProperties", "definitions", "$defs",
+                        "dependentSchemas", "dependencies"))
+
+
 def _objects(doc: Any) -> Iterator[dict[str, Any]]:
-    stack = [doc]
+    """Every schema object (a property named "enum" is a schema, an enum's value is not)."""
+    stack: list[tuple[Any, bool]] = [(doc, False)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
+        item, names = stack.pop()
+        if isinstance(item, dict) and names:
+            stack.extend((v, False) for v in item.values())
+        elif isinstance(item, dict):
             yield item
-            stack.extend(v for k, v in item.items() if k not in _NOT_SCHEMAS)
+            stack.extend((v, k in _NAME_MAPS) for k, v in item.items() if k not in _NOT_SCHEMAS)
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((v, False) for v in item)
 
 
 def _has_ids(doc: Any) -> bool:
-    return any(isinstance(o.get(k), str) for o in _objects(doc) for k in ("$id", "id")
-               if not (k == "id" and dialect(doc) != "draft-04"))
+    """Whether a subschema below the root has an identifier (the root's own is fine)."""
+    key = "id" if dialect(doc) == "draft-04" else "$id"
+    return any(isinstance(o.get(key), str) for o in _objects(doc) if o is not doc)
 
 
 def respell(schema: Any, how: str) -> dict[str, Any] | None:
@@ -80,21 +88,25 @@ def respell(schema: Any, how: str) -> dict[str, Any] | None:
                                                       for i, c in enumerate(name))
         return out
     if how == "absolute":
-        out["$id"] = ROOT_ID
+        if draft not in ("2019-09", "2020-12") and "$ref" in out:
+            return None  # drafts 4-7 ignore an $id beside $ref: there is no root $id to use
+        key = "id" if draft == "draft-04" else "$id"
+        root_id = out.get(key)
+        if not (isinstance(root_id, str) and root_id.startswith(("http://", "https://", "urn:"))):
+            root_id = out[key] = ROOT_ID
+        root_id = root_id.split("#")[0]
         for o in refs:
-            o["$ref"] = ROOT_ID + o["$ref"]
+            o["$ref"] = root_id + o["$ref"]
         return out
     if how == "file":
         moved = {k: out.pop(k) for k in ("definitions", "$defs") if isinstance(out.get(k), dict)}
         if not moved:
             return None
-        for o in refs:
-            o["$ref"] = "definitions.json" + o["$ref"]
-        # The moved definitions refer to each other through the new file too.
-        inner = [o for o in _objects(moved) if isinstance(o.get("$ref"), str)
-                 and o["$ref"].startswith("definitions.json#")]
-        for o in inner:
-            o["$ref"] = o["$ref"][len("definitions.json"):]
+        prefixes = tuple(f"#/{bucket}/" for bucket in moved)
+        for o in _objects(out):
+            if isinstance(o.get("$ref"), str) and o["$ref"].startswith(prefixes):
+                o["$ref"] = "definitions.json" + o["$ref"]  # anything below, not only names
+        # Inside the moved definitions, "#/definitions/..." still names the same place.
         if "$schema" in out:
             moved["$schema"] = out["$schema"]
         return {"schema": out, "files": {"definitions.json": moved}}
