@@ -24,6 +24,7 @@ DEFAULT_MODES: Mapping[str, str] = {
     "private": "NONE",
 }
 DEFAULT_POLICY = "lenient"
+DEFAULT_PROTOBUF_POLICY = "confluent"
 
 
 class ConfigError(Exception):
@@ -56,6 +57,18 @@ class Environment:
     config: Mapping[str, str] = field(default_factory=dict)
     principal: str = "User:{service}"
     managed_prefixes: tuple[str, ...] = ()
+    strict: bool = False  # provision: unmanaged topics/ACLs under managedPrefixes fail --check
+    max_delete_percent: float = 10.0  # provision: share of managed topics one apply may delete
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """``registry:`` of evtctl.yaml (see docs/registry.md)."""
+
+    subject_strategy: str = "topic"  # Confluent's default, TopicNameStrategy
+    policy: str = "strict"  # the JSON Schema policy the registry applies (Confluent's default)
+    managed_prefixes: tuple[str, ...] = ()
+    reference_prefix: str = ""  # before the subjects of referenced documents
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,11 @@ class ProjectConfig:
     default_modes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MODES))
     contract_modes: Mapping[str, str] = field(default_factory=dict)
     allow_remote_refs: bool = False
+    protobuf_policy: str = DEFAULT_PROTOBUF_POLICY
+    proto_include_paths: tuple[Path, ...] = ()  # resolved
     ignores: tuple[Ignore, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=dict)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
 
     def mode_for(self, topic: str, kind: str | None, contract: str,
                  declared: str | None = None) -> str:
@@ -81,6 +97,15 @@ class ProjectConfig:
         if override:
             return override
         return self.default_modes.get(kind or "private", "NONE")
+
+    def policy_for(self, schema_type: str) -> str:
+        """The compatibility policy of a format: JSON Schema's strict/lenient, Protobuf's
+        confluent/wire; Avro has none ("")."""
+        if schema_type == "JSON":
+            return self.policy
+        if schema_type == "PROTOBUF":
+            return self.protobuf_policy
+        return ""
 
 
 def find_config(search_from: Sequence[Path], *, within: Path | None = None) -> Path | None:
@@ -210,6 +235,8 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
             config=_strings(env.get("config")),
             principal=env.get("principal", "User:{service}"),
             managed_prefixes=tuple(env.get("managedPrefixes") or ()),
+            strict=bool(env.get("strict", False)),
+            max_delete_percent=float(env.get("maxDeletePercent", 10.0)),
         )
         for name, env in (data.get("environments") or {}).items()
     }
@@ -223,6 +250,23 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
         default_modes=modes,
         contract_modes=dict(compat.get("contracts") or {}),
         allow_remote_refs=bool(compat.get("allowRemoteRefs", False)),
+        protobuf_policy=(compat.get("protobuf") or {}).get("policy", DEFAULT_PROTOBUF_POLICY),
+        proto_include_paths=tuple(
+            (path.resolve().parent / folder).resolve()
+            for folder in (compat.get("protobuf") or {}).get("includePaths") or ()),
         ignores=ignores,
         environments=environments,
+        registry=_registry(data.get("registry")),
+    )
+
+
+def _registry(value: object) -> RegistrySettings:
+    if not isinstance(value, dict):
+        return RegistrySettings()
+    default = RegistrySettings()
+    return RegistrySettings(
+        subject_strategy=value.get("subjectStrategy", default.subject_strategy),
+        policy=value.get("policy", default.policy),
+        managed_prefixes=tuple(value.get("managedPrefixes") or ()),
+        reference_prefix=value.get("referencePrefix", ""),
     )

@@ -19,10 +19,15 @@ from pathlib import Path
 from typing import Literal
 
 from evtctl.config import ProjectConfig
+from evtctl.contracts.store import ContractStore, EarlierVersions
 from evtctl.findings import Finding, LintResult, Problem, Severity, sort_findings
 from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
+
+# The rules that read contract versions from the store, and the one that compares histories.
+CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506", "EVT507")
+HISTORY_RULE = "EVT505"
 
 FailOn = Literal["error", "warning"]
 FAIL_ON: tuple[FailOn, ...] = ("error", "warning")
@@ -38,6 +43,7 @@ GC_THRESHOLDS = (50_000, 20, 100)
 class LintOptions:
     today: date | None = None
     use_cache: bool = True
+    registry: EarlierVersions | None = None  # lint --registry (evtctl.registry.lint)
 
 
 def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
@@ -52,22 +58,38 @@ def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
 def lint_paths(paths: Sequence[Path], config: ProjectConfig,
                options: LintOptions = LintOptions()) -> LintResult:
     """Load the manifests below ``paths`` and check them. Raises PathNotFound."""
-    from evtctl.rules.contract_schemas import Prefetch
-
     # On a large organisation, worker processes load the schemas while the manifests are read.
-    prefetch = Prefetch(config, options.use_cache)
+    store = _store(config, options)
     try:
         with _fewer_collections():
-            loaded = load_organisation(paths, on_services=prefetch.feed)
-            return _lint(loaded, config, options, {"prefetch": prefetch})
+            loaded = load_organisation(paths, on_services=store.expect)
+            return _lint(loaded, config, options, store)
     finally:
-        prefetch.close()
+        store.close()
 
 
 def lint_loaded(loaded: LoadResult, config: ProjectConfig,
                 options: LintOptions = LintOptions()) -> LintResult:
-    with _fewer_collections():
-        return _lint(loaded, config, options, {})
+    store = _store(config, options)
+    try:
+        with _fewer_collections():
+            return _lint(loaded, config, options, store)
+    finally:
+        store.close()
+
+
+def _store(config: ProjectConfig, options: LintOptions) -> ContractStore:
+    """The run's contract store, told which contract rules will read it."""
+    from evtctl.rules import find_rule
+
+    def active(rule_id: str) -> bool:
+        spec = find_rule(rule_id)
+        return spec is not None and severity_for(spec, config) is not None
+
+    return ContractStore(config, use_cache=options.use_cache,
+                         check_histories=active(HISTORY_RULE),
+                         load_versions=any(active(r) for r in CONTRACT_RULES),
+                         registry=options.registry)
 
 
 @contextlib.contextmanager
@@ -82,9 +104,9 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,
-          memo: dict[object, object]) -> LintResult:
+          store: ContractStore) -> LintResult:
     ctx = Context(org=loaded.org, config=config, today=options.today or date.today(),
-                  use_cache=options.use_cache, memo=dict(memo))
+                  contracts=store)
     specs = {spec.id: spec for spec in all_rules()}
     raw: list[Finding] = []
     for rp in loaded.problems:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from evtctl.compat.jsonschema.wording import describe
+from evtctl.compat.formats import get_format
 
 if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult
 
-
 FORMAT_VERSION = 1
+NO_EXAMPLE = "no example event found; the verdict follows Confluent's rule for this change"
 
 
 def to_json_data(result: CompatResult) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
+    fmt = get_format(result.schema_type)
     for c in result.changes:
         item: dict[str, Any] = {
             "type": c.type,
@@ -28,8 +29,10 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "from_version": c.from_version,
             "to_version": c.to_version,
             "direction": c.direction,
-            "description": c.description or describe(c.type),
+            "description": c.description or fmt.describe(c),
         }
+        if c.file:
+            item["location"] = {"file": c.file, "line": c.line, "column": c.column}
         if c.has_example:
             item["example"] = c.example
             item["example_note"] = c.example_note
@@ -39,6 +42,7 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "formatVersion": FORMAT_VERSION,
         "compatible": result.compatible,
+        "schemaType": result.schema_type,
         "mode": result.mode,
         "policy": result.policy,
     }
@@ -48,23 +52,22 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
     return data
 
 
-NO_EXAMPLE = "no example event found; the verdict follows Confluent's rule for this change"
-
-
 def to_json(result: CompatResult) -> str:
     return json.dumps(to_json_data(result), indent=2, sort_keys=False)
 
 
 def verdict_line(result: CompatResult) -> str:
     broken = sum(1 for c in result.changes if not c.compatible)
+    under = f"{result.mode} ({result.policy})" if result.policy else result.mode
     if result.compatible:
-        return (f"compatible under {result.mode} ({result.policy}): "
+        return (f"compatible under {under}: "
                 f"{len(result.changes)} change(s), all allowed")
-    return (f"INCOMPATIBLE under {result.mode} ({result.policy}): "
+    return (f"INCOMPATIBLE under {under}: "
             f"{broken} of {len(result.changes)} change(s) not allowed")
 
 
-def change_lines(change: Change, result: CompatResult | None = None) -> list[str]:
+def change_lines(change: Change, schema_type: str = "JSON",
+                 result: CompatResult | None = None) -> list[str]:
     """The lines for one change: status, kind, path, what changed in words, and the example
     (or why there is none). With ``result``, versions are named by their files."""
     def name(version: int) -> str:
@@ -79,7 +82,7 @@ def change_lines(change: Change, result: CompatResult | None = None) -> list[str
     lines = [
         f"[{status}] {name(change.from_version)} -> {name(change.to_version)} "
         f"{change.type} at {change.path}",
-        f"    {change.description or describe(change.type)} "
+        f"    {change.description or get_format(schema_type).describe(change)} "
         f"(a consumer on v{reader} reading events written with v{writer})",
     ]
     if change.has_example:
@@ -87,12 +90,12 @@ def change_lines(change: Change, result: CompatResult | None = None) -> list[str
         if change.example_note:
             lines.append(f"    ({change.example_note})")
     elif not change.compatible:
-        lines.append(f"    {change.example_note or NO_EXAMPLE}")
+        lines.append(f"    {change.example_note or NO_EXAMPLE}")  # why no event shows it
     return lines
 
 
 def to_text(result: CompatResult) -> str:
     lines = [verdict_line(result)]
     for change in result.changes:
-        lines.extend(change_lines(change, result))
+        lines.extend(change_lines(change, result.schema_type, result))
     return "\n".join(lines) + "\n"

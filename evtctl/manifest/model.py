@@ -88,11 +88,16 @@ class ContractVersion(_Located):
     version: int
     schema: str
     deprecated: Deprecation | None = None
+    references: tuple[str, ...] = ()  # Avro: files of named types, relative to the manifest
 
     @property
     def schema_path(self) -> Path:
         """The schema file, relative to the manifest."""
         return self.loc.file.parent / self.schema
+
+    @property
+    def reference_paths(self) -> tuple[Path, ...]:
+        return tuple(self.loc.file.parent / ref for ref in self.references)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,10 @@ class Contract(_Located):
     versions: tuple[ContractVersion, ...]
     compatibility: str | None = None
     description: str | None = None
+    schema_type: str | None = None  # JSON, AVRO or PROTOBUF; None: from each file's extension
+    message: str | None = None  # Protobuf: the message the contract is (None: the first)
+    subject_strategy: str | None = None  # evtctl registry: overrides the project's strategy
+    key_versions: tuple[ContractVersion, ...] = ()  # the record key's schema, if registered
 
     def version(self, number: int) -> ContractVersion | None:
         return next((v for v in self.versions if v.version == number), None)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from evtctl.commands.compat import run
+from evtctl.commands.compat import Options, run
 from evtctl.compat.jsonschema import check_versions
 from evtctl.compat.jsonschema.examples import MAX_SECONDS, MIN_SECONDS, NO_EXAMPLE, OUT_OF_BUDGET
 from evtctl.compat.jsonschema.schemafile import load_schema_file
@@ -75,9 +75,10 @@ def test_compat_answers_without_error(path: Path, tmp_path: Path) -> None:
     old, new = _files(tmp_path, data)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run([old, new], "FULL", "lenient", "json", examples=True)
+        code = run([old, new], "FULL", "json", Options(policy="lenient", examples=True))
     assert code in (0, 1), err.getvalue()
-    assert all(line.startswith("evtctl: warning: ") for line in err.getvalue().splitlines())
+    assert all(line.startswith("evtctl compat: warning: ")
+               for line in err.getvalue().splitlines()), err.getvalue()
     report = json.loads(out.getvalue())
     assert report["compatible"] is data["expected"]["compatible"]
     assert code == (0 if report["compatible"] else 1)
