@@ -193,7 +193,7 @@ def _write_rich(result: object) -> None:
     console.print(f"[{style}]{escape(verdict_line(result))}[/]")
     for change in result.changes:
         colour = "green" if change.compatible else "red"
-        first, *rest = change_lines(change, result.schema_type)
+        first, *rest = change_lines(change, result.schema_type, result)
         console.print(f"[{colour}]{escape(first)}[/]")
         for line in rest:
             console.print(escape(line))

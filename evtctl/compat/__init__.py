@@ -56,6 +56,16 @@ class CompatResult:
     policy: str
     changes: tuple[Change, ...]
     schema_type: str = "JSON"  # the format of the versions compared (Confluent's name)
+    # What to call each version in a report, when the versions came from files: the file
+    # name (or enough of the path to tell the files apart), by version number.
+    labels: tuple[tuple[int, str], ...] = ()
+
+    def label(self, version: int) -> str:
+        """``v2`` or, when known, ``v2 (orders.v2.json)``."""
+        for number, name in self.labels:
+            if number == version:
+                return f"v{version} ({name})"
+        return f"v{version}"
 
 
 __all__ = ["MODES", "Change", "CompatResult", "Mode", "Policy"]

@@ -14,9 +14,13 @@ from evtctl.compat.formats import get_format
 if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult
 
+FORMAT_VERSION = 1
+NO_EXAMPLE = "no example event found; the verdict follows Confluent's rule for this change"
+
 
 def to_json_data(result: CompatResult) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
+    fmt = get_format(result.schema_type)
     for c in result.changes:
         item: dict[str, Any] = {
             "type": c.type,
@@ -25,22 +29,27 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "from_version": c.from_version,
             "to_version": c.to_version,
             "direction": c.direction,
+            "description": c.description or fmt.describe(c),
         }
-        if c.description:
-            item["description"] = c.description
         if c.file:
             item["location"] = {"file": c.file, "line": c.line, "column": c.column}
         if c.has_example:
             item["example"] = c.example
             item["example_note"] = c.example_note
+        elif not c.compatible:
+            item["example_note"] = c.example_note or NO_EXAMPLE
         changes.append(item)
-    return {
+    data: dict[str, Any] = {
+        "formatVersion": FORMAT_VERSION,
         "compatible": result.compatible,
         "schemaType": result.schema_type,
         "mode": result.mode,
         "policy": result.policy,
-        "changes": changes,
     }
+    if result.labels:
+        data["versions"] = {str(number): name for number, name in result.labels}
+    data["changes"] = changes
+    return data
 
 
 def to_json(result: CompatResult) -> str:
@@ -57,8 +66,13 @@ def verdict_line(result: CompatResult) -> str:
             f"{broken} of {len(result.changes)} change(s) not allowed")
 
 
-def change_lines(change: Change, schema_type: str = "JSON") -> list[str]:
-    """The lines for one change: status, kind, path, explanation, and the example if any."""
+def change_lines(change: Change, schema_type: str = "JSON",
+                 result: CompatResult | None = None) -> list[str]:
+    """The lines for one change: status, kind, path, what changed in words, and the example
+    (or why there is none). With ``result``, versions are named by their files."""
+    def name(version: int) -> str:
+        return result.label(version) if result is not None else f"v{version}"
+
     status = "allowed" if change.compatible else "NOT ALLOWED"
     reader, writer = (
         (change.to_version, change.from_version)
@@ -66,25 +80,22 @@ def change_lines(change: Change, schema_type: str = "JSON") -> list[str]:
         else (change.from_version, change.to_version)
     )
     lines = [
-        f"[{status}] v{change.from_version} -> v{change.to_version} {change.type} at {change.path}",
-        f"    {get_format(schema_type).describe(change)} "
+        f"[{status}] {name(change.from_version)} -> {name(change.to_version)} "
+        f"{change.type} at {change.path}",
+        f"    {change.description or get_format(schema_type).describe(change)} "
         f"(a consumer on v{reader} reading events written with v{writer})",
     ]
     if change.has_example:
         lines.append(f"    example event: {json.dumps(change.example)}")
         if change.example_note:
             lines.append(f"    ({change.example_note})")
-    elif not change.compatible and change.example_note:
-        lines.append(f"    {change.example_note}")  # why no event shows it, when known
     elif not change.compatible:
-        lines.append(
-            "    no example event found; the verdict follows Confluent's rule for this change"
-        )
+        lines.append(f"    {change.example_note or NO_EXAMPLE}")  # why no event shows it
     return lines
 
 
 def to_text(result: CompatResult) -> str:
     lines = [verdict_line(result)]
     for change in result.changes:
-        lines.extend(change_lines(change, result.schema_type))
+        lines.extend(change_lines(change, result.schema_type, result))
     return "\n".join(lines) + "\n"

@@ -33,7 +33,8 @@ def _check(c: SchemaCheck) -> dict[str, Any]:
         "changes": [
             {"type": ch.type, "path": ch.path, "compatible": ch.compatible,
              "fromVersion": ch.from_version, "toVersion": ch.to_version,
-             "direction": ch.direction, "hasExample": ch.has_example,
+             "direction": ch.direction, "description": ch.description,
+             "hasExample": ch.has_example,
              "example": ch.example if ch.has_example else None,
              "exampleNote": ch.example_note}
             for ch in c.changes

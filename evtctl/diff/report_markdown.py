@@ -149,14 +149,15 @@ def _details(r: Reviewed) -> list[str]:
     if review is not None:
         bad, fine = split_schema_changes(review)
         if bad:
-            out += ["", "| Incompatible change | Path | Versions | Mode | Example |",
-                    "|---|---|---|---|---|"]
-            for check, ch in bad:
+            out += ["", "| Incompatible change | Path | What changed | Versions | Mode | "
+                    "Example |", "|---|---|---|---|---|---|"]
+            for listed in bad:
+                ch, check = listed.change, listed.check
                 example = _example(ch.example) if ch.has_example else ""
                 out.append(
-                    f"| {code(ch.type)} | {code(ch.path)} | v{ch.from_version} → "
-                    f"v{ch.to_version} ({text(ch.direction)}) | {text(check.mode)} "
-                    f"{text(check.policy)} | {example} |")
+                    f"| {code(ch.type)} | {code(ch.path)} | {text(ch.description or '')} | "
+                    f"v{ch.from_version} → v{ch.to_version} ({text(listed.reads)}) | "
+                    f"{text(check.mode)} {text(check.policy)} | {example} |")
         if fine:
             out += ["", "Compatible schema changes: " + ", ".join(
                 f"{code(t, cell=False)} at {code(p, cell=False)}" for t, p in fine)]

@@ -7,6 +7,7 @@ content.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from evtctl.diff.breaking import Affected, Reviewed
@@ -44,19 +45,47 @@ def example_text(value: object) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def split_schema_changes(
-        review: SchemaReview) -> tuple[list[tuple[SchemaCheck, CompatChange]],
-                                       list[tuple[str, str]]]:
-    """The incompatible changes one by one, and the compatible ones as unique (kind, path)."""
-    bad: list[tuple[SchemaCheck, CompatChange]] = []
+# Who reads whom, in the words of a diff between two trees.
+READS = {"backward": "new reads old", "forward": "old reads new"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One incompatible schema change as listed: the check it came from, the change, and
+    every direction it was found in (a FULL check finds a type change both ways)."""
+
+    check: SchemaCheck
+    change: CompatChange
+    directions: tuple[str, ...]
+
+    @property
+    def reads(self) -> str:
+        if len(self.directions) > 1:
+            return "both ways: " + " and ".join(READS.get(d, d) for d in self.directions)
+        return READS.get(self.directions[0], self.directions[0])
+
+
+def split_schema_changes(review: SchemaReview) -> tuple[list[Listed], list[tuple[str, str]]]:
+    """The incompatible changes one by one — a change found in both directions (same kind,
+    path and versions) once, with both directions named — and the compatible ones as
+    unique (kind, path)."""
+    bad: dict[tuple[int, str, str, int, int], Listed] = {}
     fine: dict[tuple[str, str], None] = {}
-    for check in review.checks:
+    for index, check in enumerate(review.checks):
         for ch in check.changes:
             if ch.compatible:
                 fine.setdefault((ch.type, ch.path), None)
-            else:
-                bad.append((check, ch))
-    return bad, list(fine)
+                continue
+            key = (index, ch.type, ch.path, ch.from_version, ch.to_version)
+            seen = bad.get(key)
+            if seen is None:
+                bad[key] = Listed(check, ch, (ch.direction,))
+            elif ch.direction not in seen.directions:
+                # The mirror says the same thing: keep one entry (and an example, if either
+                # has one), naming both directions.
+                keep = seen.change if seen.change.has_example or not ch.has_example else ch
+                bad[key] = Listed(check, keep, (*seen.directions, ch.direction))
+    return list(bad.values()), list(fine)
 
 
 def _lines(r: Reviewed) -> list[list[Segment]]:
@@ -72,11 +101,14 @@ def _lines(r: Reviewed) -> list[list[Segment]]:
     review = c.review
     if review is not None:
         bad, fine = split_schema_changes(review)
-        for check, ch in bad:
+        for listed in bad:
+            ch, check = listed.change, listed.check
             line: list[Segment] = [
                 ("", "    schema "), ("red", "incompatible"),
                 ("", (f" {ch.type} at {ch.path} (v{ch.from_version} → v{ch.to_version}, "
-                      f"{ch.direction}, {check.mode} {check.policy})"))]
+                      f"{listed.reads}, {check.mode} {check.policy})"))]
+            if ch.description:
+                line.append(("", f": {ch.description}"))
             if ch.has_example:
                 line.append(("dim", f" example: {example_text(ch.example)}"))
             out.append(line)

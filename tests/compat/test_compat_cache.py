@@ -120,3 +120,21 @@ def test_an_unwritable_cache_directory_falls_back_to_computing(
     blocker.write_text("")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(blocker / "cache"))
     assert _lint(project) == _lint(project, use_cache=False)
+
+
+def test_diagnostics_are_reported_from_the_cache_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EVT503 for a metaschema violation the registry tolerates is reported on every run,
+    warm or cold: the cache keeps a file's diagnostics with it, so a warm run reports them
+    without loading the file (only the invalid one, never cached, is read again)."""
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "project"
+    shutil.copytree(CASES / "schema-registry-tolerated", root)
+    (root / "expected.yaml").unlink()
+    uncached = _lint(root, use_cache=False)
+    assert sum(rule == "EVT503" for rule, *_ in uncached) == 7
+    assert _lint(root) == uncached  # cold
+    calls = _forbid(monkeypatch)
+    assert _lint(root) == uncached  # warm: the same findings, diagnostics included
+    assert sorted(c for c in calls if c.startswith("load")) == ["load refused.json"]

@@ -82,7 +82,7 @@ def test_incompatible_exits_1_with_text_and_example(
     code, out, _ = invoke(app, *paths, "--mode", "BACKWARD_TRANSITIVE")
     assert code == 1
     assert "INCOMPATIBLE under BACKWARD_TRANSITIVE" in out
-    assert "[NOT ALLOWED] v1 -> v3 TYPE_CHANGED at #/properties/a" in out
+    assert "[NOT ALLOWED] v1 (v1.json) -> v3 (v3.json) TYPE_CHANGED at #/properties/a" in out
     assert "example event:" in out
 
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from evtctl.compat.formats import SchemaFileError
 from evtctl.compat.jsonschema import schemafile
 from evtctl.compat.jsonschema.model import _shared_key
+from evtctl.compat.jsonschema.refs import NAME_MAPS, NOT_SCHEMAS
 from evtctl.compat.jsonschema.uris import document, plain_file_uri, split_ref
 
 # -- URIs --------------------------------------------------------------------------------------
@@ -163,24 +164,31 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-def _refs(doc: Any, uri: str) -> list[tuple[str, str]]:
-    """The walk the single pass replaced: depth-first, skipping non-schema values."""
+def _refs(doc: Any, uri: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """The walk the single pass replaced: depth-first, skipping non-schema values; the
+    references with their base URIs, and the URIs the $ids declare. Drafts 4-7 (these
+    documents have no $schema: draft 7) ignore an $id beside $ref."""
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(doc, uri)] if isinstance(doc, (dict, list)) else []
+    declared: set[str] = set()
+    stack: list[tuple[Any, str, bool]] = [(doc, uri, False)] if isinstance(
+        doc, (dict, list)) else []
     while stack:
-        item, base = stack.pop()
-        if isinstance(item, dict):
+        item, base, names = stack.pop()
+        if isinstance(item, dict) and names:  # a map of names to schemas
+            stack.extend((v, base, False) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, dict):
             sid = item.get("$id")
-            if isinstance(sid, str) and not sid.startswith("#"):
+            if isinstance(sid, str) and not sid.startswith("#") and "$ref" not in item:
                 base = urljoin(base, sid)
+                declared.add(base)
             if isinstance(item.get("$ref"), str):
                 found.append((item["$ref"], base))
             for key, value in item.items():
-                if isinstance(value, (dict, list)) and key not in schemafile._NOT_SCHEMAS:
-                    stack.append((value, base))
+                if isinstance(value, (dict, list)) and key not in NOT_SCHEMAS:
+                    stack.append((value, base, key in NAME_MAPS))
         else:
-            stack.extend((v, base) for v in item if isinstance(v, (dict, list)))
-    return found
+            stack.extend((v, base, False) for v in item if isinstance(v, (dict, list)))
+    return found, declared
 
 
 def _keys(value: Any) -> int:
@@ -207,11 +215,12 @@ def test_one_walk_answers_like_separate_walks(doc: Any, limit: int) -> None:
     scanned = schemafile._scan(doc, limit)
     assert (scanned is None) == _depth_exceeds(doc, limit)
     if scanned is not None:
-        found, keys = scanned
+        found, keys, ids = scanned
         assert keys == _keys(doc)
-        assert schemafile._with_bases(found, "file:///s/a.json") == _refs(
-            doc, "file:///s/a.json"
-        )
+        refs, declared = _refs(doc, "file:///s/a.json")
+        assert schemafile._with_bases(found, "file:///s/a.json") == refs
+        assert {b for _r, b in schemafile._with_bases([("", i) for i in ids],
+                                                      "file:///s/a.json")} == declared
 
 
 # -- sharing keys ------------------------------------------------------------------------------

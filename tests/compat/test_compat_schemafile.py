@@ -46,13 +46,12 @@ def test_json_and_yaml_with_cross_file_refs(tmp_path: Path) -> None:
         ("dup.yaml", "type: object\ntype: string\n", "duplicate key 'type'", 2),
         ("bad.json", '{"type": "object",}', "invalid JSON", 1),
         ("bad.yaml", "type: object\nproperties: {a: [\n", "invalid YAML", 3),
-        ("meta.json", '{"type": 12}', "not a valid Draft7 schema at #/type", 1),
+        ("meta.json", '{"type": 12}', "not valid under the draft 7 metaschema at #/type", 1),
         ("ptr.json", '{"$ref": "#/definitions/missing"}', "does not resolve", 1),
         ("file.json", '{"$ref": "nope.json"}', "not found", 1),
         ("remote.json", '{"$ref": "https://example.com/s.json"}', "remote $ref", 1),
         ("tag.yaml", "type: !!python/object:os.system {}\n", "invalid YAML", 1),
         ("list.json", "[1, 2]", "must be an object or a boolean", 1),
-        ("draft.json", '{"$schema": "http://example.com/unknown"}', "unknown $schema", 0),
     ],
 )
 def test_problems_are_one_line_errors_with_a_place(

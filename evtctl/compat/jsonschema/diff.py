@@ -21,17 +21,60 @@ from evtctl.compat.jsonschema.model import Node, deref
 Diff = tuple[str, tuple[str, ...]]
 
 
+class _Frame:
+    """A pair being compared: how deep it sits, the shallowest pair in progress that its
+    result assumed (a cycle back to it), and the results computed under such assumptions."""
+
+    __slots__ = ("assumed", "depth", "low", "pending", "tainted")
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.low = depth + 1  # no assumption yet
+        self.assumed = False  # a pair below met this one again (assumed it unchanged)
+        self.tainted = False  # an assumed pair turned out to have changes
+        self.pending: list[tuple[tuple[int, int], list[Diff]]] = []
+
+
 class Comparer:
-    """One comparison run: the allowed set, the cache and the pairs in progress."""
+    """One comparison run: the allowed set, the cache and the pairs in progress.
+
+    A pair met again while it is being compared (a recursive schema) is assumed to have no
+    changes there. Results that rest on such an assumption are kept aside, reused while
+    the cycle is still being compared, and cached once the pair that closes the cycle is
+    done and every assumption held (each assumed pair really had no changes) — as for a
+    strongly connected component. If one did not hold, the cycle is compared again without
+    reusing anything, and only what did not depend on an assumption is cached: the
+    answers are those of comparing every occurrence afresh, without its cost when (as is
+    usual) the recursive parts did not change.
+    """
 
     def __init__(self, allowed: frozenset[str]) -> None:
         self.allowed = allowed
         self._memo: dict[tuple[int, int], list[Diff]] = {}
-        self._in_progress: set[tuple[int, int]] = set()
+        self._depth: dict[tuple[int, int], int] = {}  # pairs in progress
+        self._frames: list[_Frame] = []
+        # Results resting on assumptions, with the frame they rest on (valid while it is).
+        self._pending: dict[tuple[int, int], tuple[list[Diff], int, _Frame]] = {}
+        self._optimistic = True
         self._truncations = 0
+        self._ok: dict[int, tuple[list[Diff], bool]] = {}  # id -> (the list, its answer)
+        # How the alternatives of each compared pair of combined schemas were paired (old
+        # index -> new index, among the unique ones): to word and illustrate changes.
+        self.matchings: dict[tuple[int, int], dict[int, int]] = {}
+        # Pairs compared through one alternative of a combined schema (a schema against an
+        # anyOf that accepts it, an allOf member against a schema): the pair compared.
+        self.aligned: dict[tuple[int, int], tuple[Node, Node]] = {}
 
     def ok(self, diffs: list[Diff]) -> bool:
-        return all(kind in self.allowed for kind, _ in diffs)
+        if len(diffs) < 8:
+            return all(kind in self.allowed for kind, _ in diffs)
+        # Long lists are the memo's, asked again for every pairing they take part in.
+        known = self._ok.get(id(diffs))
+        if known is not None and known[0] is diffs:
+            return known[1]
+        answer = all(kind in self.allowed for kind, _ in diffs)
+        self._ok[id(diffs)] = (diffs, answer)
+        return answer
 
     # -- entry point: SchemaDiff.compare ---------------------------------------------------------
     def compare(self, original: Node | None, update: Node | None) -> list[Diff]:
@@ -48,41 +91,85 @@ class Comparer:
         cached = self._memo.get(key)
         if cached is not None:
             return cached
-        if key in self._in_progress:
+        frames = self._frames
+        depth = self._depth.get(key)
+        if depth is not None:  # a cycle: assume no change here
+            frames[depth].assumed = True
+            frames[-1].low = min(frames[-1].low, depth)
             self._truncations += 1
             return []
-        self._in_progress.add(key)
+        if self._optimistic:
+            pending = self._pending.get(key)
+            if pending is not None:
+                result, low, anchor = pending
+                if low < len(frames) and frames[low] is anchor:
+                    frames[-1].low = min(frames[-1].low, low)
+                    return result
+        frame = _Frame(len(frames))
+        frames.append(frame)
+        self._depth[key] = frame.depth
         before = self._truncations
         try:
             result = self._types(o, u)
         finally:
-            self._in_progress.discard(key)
-        if self._truncations == before:
-            self._memo[key] = result
+            frames.pop()
+            del self._depth[key]
+        if frame.assumed and result:
+            frame.tainted = True
+        if frame.low <= frame.depth - 1:  # rests on a pair still in progress below
+            parent = frames[-1]
+            frame.pending.append((key, result))
+            if self._optimistic:
+                self._pending[key] = (result, frame.low, frames[frame.low])
+            parent.pending.extend(frame.pending)
+            parent.tainted = parent.tainted or frame.tainted
+            parent.low = min(parent.low, frame.low)
+            return result
+        # Nothing below is assumed any more: this pair closes every cycle it is part of.
+        for done, _r in frame.pending:
+            self._pending.pop(done, None)
+        if not self._optimistic:
+            if self._truncations == before:
+                self._memo[key] = result
+            return result
+        if frame.tainted:
+            # An assumption did not hold: compare this pair again, reusing nothing.
+            self._optimistic = False
+            try:
+                return self.compare(o, u)
+            finally:
+                self._optimistic = True
+        for done, done_result in frame.pending:
+            self._memo[done] = done_result
+        self._memo[key] = result
         return result
 
     def _types(self, o: Node, u: Node) -> list[Diff]:
         out: list[Diff] = []
         if o.kind != "combined" and u.kind == "combined":
-            subs = _unique(u.subschemas)
+            subs = unique_of(u)
             if len(u.subschemas) == 1:
                 sub = self.compare(o, u.subschemas[0])
                 if self.ok(sub):
+                    self.aligned[(id(o), id(u))] = (o, u.subschemas[0])
                     return sub
             elif u.criterion in ("anyOf", "oneOf"):
                 for s in subs:
                     sub = self.compare(o, s)
                     if self.ok(sub):
+                        self.aligned[(id(o), id(u))] = (o, s)
                         return [*sub, ("SUM_TYPE_EXTENDED", ())]
         elif o.kind == "combined" and u.kind != "combined":
             if len(o.subschemas) == 1:
                 sub = self.compare(o.subschemas[0], u)
                 if self.ok(sub):
+                    self.aligned[(id(o), id(u))] = (o.subschemas[0], u)
                     return sub
             elif o.criterion == "allOf":
-                for s in _unique(o.subschemas):
+                for s in unique_of(o):
                     sub = self.compare(s, u)
                     if self.ok(sub):
+                        self.aligned[(id(o), id(u))] = (s, u)
                         return [*sub, ("PRODUCT_TYPE_NARROWED", ())]
         if not _same_class(o, u):
             if o.kind == "false" or u.kind in ("empty", "true"):
@@ -118,6 +205,13 @@ def _unique(nodes: list[Node]) -> list[Node]:
     for n in nodes:
         seen.setdefault(n.key, n)
     return list(seen.values())
+
+
+def unique_of(node: Node) -> list[Node]:
+    """A combined schema's distinct subschemas (remembered: asked for every pairing)."""
+    if node._unique is None:
+        node._unique = _unique(node.subschemas)
+    return node._unique
 
 
 # -- per-class comparisons ------------------------------------------------------------------------
@@ -226,23 +320,52 @@ def _combined(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:
         else:
             out.append(("COMBINED_TYPE_CHANGED", ()))
             return
-    olds, news = _unique(o.subschemas), _unique(u.subschemas)
+    olds, news = unique_of(o), unique_of(u)
     if len(olds) < len(news):
         out.append(("PRODUCT_TYPE_EXTENDED" if u.criterion == "allOf" else "SUM_TYPE_EXTENDED", ()))
     elif len(olds) > len(news):
         out.append(("SUM_TYPE_NARROWED" if o.criterion != "allOf" else "PRODUCT_TYPE_NARROWED", ()))
+    compared: dict[tuple[int, int], list[Diff]] = {}
+    unchanged = _unchanged_pairs(c, olds, news, compared)
+    if unchanged is not None:
+        c.matchings[(id(o), id(u))] = unchanged
+        return  # a maximum matching of unchanged alternatives: every other edge costs more
     edges: dict[tuple[int, int], list[Diff]] = {}
     for i, old in enumerate(olds):
-        prefix = (o.criterion, str(i))
         for j, new in enumerate(news):
-            sub = [(k, prefix + p) for k, p in c.compare(old, new)]
-            if c.ok(sub):
-                edges[(i, j)] = sub
+            found = compared.get((i, j))
+            if found is None:
+                found = c.compare(old, new)  # each pair once (a cycle may defeat the memo)
+            if c.ok(found):
+                edges[(i, j)] = found
     matching = max_matching(len(olds), len(news), {e: len(d) for e, d in edges.items()})
+    c.matchings[(id(o), id(u))] = dict(matching)
     for edge in sorted(matching):
-        out.extend(edges[edge])
+        prefix = (o.criterion, str(edge[0]))
+        out.extend((k, prefix + p) for k, p in edges[edge])
     if len(matching) < min(len(olds), len(news)):
         out.append(("COMBINED_TYPE_SUBSCHEMAS_CHANGED", ()))
+
+
+def _unchanged_pairs(c: Comparer, olds: list[Node], news: list[Node],
+                     compared: dict[tuple[int, int], list[Diff]]) -> dict[int, int] | None:
+    """The pairing of alternatives written the same way on both sides, when each pair has
+    no change and they cover the smaller side. Then that is the matching the full search
+    would choose (no edge costs less than nothing), and the n x m comparisons are not
+    needed. None otherwise; ``compared`` keeps what was compared on the way."""
+    needed = min(len(olds), len(news))
+    if needed == 0:
+        return None
+    by_key = {new.key: j for j, new in enumerate(news)}
+    matched: dict[int, int] = {}
+    for i, old in enumerate(olds):
+        j = by_key.get(old.key)
+        if j is None:
+            continue
+        found = compared[(i, j)] = c.compare(old, news[j])
+        if not found:
+            matched[i] = j
+    return matched if len(matched) >= needed else None
 
 
 def _object(c: Comparer, o: Node, u: Node, out: list[Diff]) -> None:

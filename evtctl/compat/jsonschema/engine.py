@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
 from evtctl.compat.jsonschema.diff import Comparer, Diff
 from evtctl.compat.jsonschema.kinds import allowed_changes
-from evtctl.compat.jsonschema.model import Loader, Node, UnresolvableRef, pointer
-from evtctl.compat.jsonschema.uris import split_ref
+from evtctl.compat.jsonschema.model import Loader, Node
+from evtctl.compat.jsonschema.refs import References
 
 if TYPE_CHECKING:
     from evtctl.compat.jsonschema import SchemaVersion
 
 
-Resolver = Callable[[str, str], tuple[Any, str]]
+Resolver = References
 
 
 def load_nodes(version: SchemaVersion) -> Node:
@@ -23,48 +22,13 @@ def load_nodes(version: SchemaVersion) -> Node:
     return Loader(make_resolver(version)).load(version.schema, urldefrag(version.base_uri)[0])
 
 
-def make_resolver(version: SchemaVersion) -> Resolver:
-    """A function (ref, base URI) -> (target schema, its document URI) over the version's
-    documents."""
-    docs: dict[str, Any] = dict(version.documents)
+def make_resolver(version: SchemaVersion) -> References:
+    """Every reference of the version's documents, resolvable (see :mod:`.refs`)."""
     root_uri = urldefrag(version.base_uri)[0]
-    docs.setdefault(root_uri, version.schema)
-    ids: list[dict[str, Any]] = []  # found on the first lookup that needs them
-
-    def resolve(ref: str, base: str) -> tuple[Any, str]:
-        uri, frag = split_ref(base, ref)
-        if not uri:
-            uri = urldefrag(base)[0]
-        doc = docs.get(uri)
-        if doc is None:
-            if not ids:
-                ids.append(_ids(docs))
-            doc = ids[0].get(uri)
-        if doc is None:
-            raise UnresolvableRef(ref)
-        return pointer(doc, frag, ref), uri
-
-    return resolve
-
-
-def _ids(docs: dict[str, Any]) -> dict[str, Any]:
-    """Subschemas that declare an absolute ``$id`` (2019-09+ style), by that id."""
-    found: dict[str, Any] = {}
-    stack = [doc for doc in docs.values()]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, dict):
-            sid = item.get("$id")
-            if isinstance(sid, str) and ":" in sid:
-                found.setdefault(urldefrag(sid)[0], item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    docs: dict[str, Any] = {root_uri: version.schema}
+    for uri, doc in version.documents.items():
+        docs.setdefault(uri, doc)
+    return References(docs, root_uri)
 
 
 def compare_nodes(original: Node, update: Node, policy: str) -> list[Diff]:

@@ -22,6 +22,8 @@ from evtctl.compat.formats import ContractFormat, LoadedSchema, LoadOptions, Reg
 from evtctl.compat.jsonschema import SchemaVersion
 from evtctl.compat.realpaths import RealPaths
 
+ENGINE_REVISION = 2
+
 
 class JsonSchemaFormat:
     schema_type = "JSON"
@@ -43,7 +45,9 @@ class JsonSchemaFormat:
             library = version("jsonschema")
         except PackageNotFoundError:  # pragma: no cover - a dependency
             library = "?"
-        return f"JSON\0jsonschema {library}"
+        # The engine's revision: cached verdicts drawn by an older engine are not reused
+        # (2: references resolved as the registry resolves them, diagnostics, descriptions).
+        return f"JSON\0jsonschema {library}\0engine {ENGINE_REVISION}"
 
     def load(self, path: Path, version: int, options: LoadOptions, *,
              paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:

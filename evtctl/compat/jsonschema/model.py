@@ -23,6 +23,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from evtctl.compat.jsonschema.dialects import dialect_of
+from evtctl.compat.jsonschema.refs import (
+    References,
+    UnresolvableRef,
+    id_keyword,
+    pointer,
+    scope_of,
+)
+
+__all__ = ["Loader", "Node", "UnresolvableRef", "canonical", "deref", "pointer"]
+
 MODERN_DRAFTS = ("2019-09", "2020-12")
 
 ARRAY_KEYWORDS = ("items", "additionalItems", "maxItems", "minItems", "uniqueItems", "contains")
@@ -138,41 +149,45 @@ class Node:
     # shared between every schema of the same draft that holds an equal subtree, and a
     # node compared with itself then has no changes.
     inert: bool = False
+    _key: str | None = field(default=None, repr=False)
+    _unique: list[Node] | None = field(default=None, repr=False)  # see diff.unique_of
+    _deref: Node | None = field(default=None, repr=False)  # see deref
+    # Where ``raw`` sits: its base URI and document (example events follow its references).
+    base: str = field(default="", repr=False)
+    doc: Any = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
         """Structural identity used to collapse duplicate subschemas of a combined schema."""
-        return canonical(self.raw)
+        if self._key is None:
+            self._key = canonical(self.raw)
+        return self._key
 
 
 def _draft_of(root: Any) -> str:
-    if isinstance(root, dict) and isinstance(root.get("$schema"), str):
-        uri = root["$schema"]
-        for name in ("draft-04", "draft-06", "draft-07", "2019-09", "2020-12"):
-            if name in uri:
-                return name.replace("draft-0", "draft")
-    return "draft7"
+    """The dialect Schema Registry reads a document in (see :mod:`.dialects`)."""
+    return dialect_of(root).name
 
 
 class Loader:
     """Loads the documents of one schema version into nodes, resolving ``$ref`` lazily."""
 
-    def __init__(
-        self,
-        resolve: Callable[[str, str], tuple[Any, str]] | None = None,
-        draft: str | None = None,
-    ) -> None:
+    def __init__(self, resolve: References | None = None, draft: str | None = None) -> None:
         self._resolve = resolve
         self._draft = draft
         self._cache: dict[tuple[int, str], Node] = {}
         self._keep: list[Any] = []
+        self._id_key = "$id"
 
     def load(self, root: Any, base_uri: str = "") -> Node:
         if self._draft is None:
             self._draft = _draft_of(root)
+        self._id_key = id_keyword(self._draft)
         self._root = root
         self._base = base_uri
-        return self._node(root, base_uri, root)
+        # The document a node is read from: its URI when references are resolved, else the
+        # root itself (fragment-only pointers into it).
+        return self._node(root, base_uri, base_uri if self._resolve is not None else root)
 
     @property
     def modern(self) -> bool:
@@ -180,6 +195,8 @@ class Loader:
 
     # -- dispatch ---------------------------------------------------------------------------
     def _node(self, raw: Any, base: str, doc: Any) -> Node:
+        if self._resolve is not None and type(raw) is dict:
+            base = scope_of(raw, base, self._id_key, not self.modern)
         key = (id(raw), base)
         cached = self._cache.get(key)
         if cached is not None:
@@ -201,6 +218,7 @@ class Loader:
                 _SHARED[shared_key] = node
         else:
             node = self._build(raw, base, doc)
+            node.base, node.doc = base, doc
         self._cache[key] = node
         return node
 
@@ -211,8 +229,6 @@ class Loader:
             return Node("false", raw=False)
         if not isinstance(raw, dict):
             return Node("empty", raw=raw)
-        if isinstance(raw.get("$id"), str) and self.modern and self._resolve is not None:
-            base = _join(base, raw["$id"])
         parts = self._parts(raw, base, doc)
         if not parts:
             node = Node("empty", raw=raw)
@@ -260,6 +276,12 @@ class Loader:
             parts.append(Node("const", raw={"const": raw["const"]}, const=canonical(raw["const"])))
         if "$ref" in raw and isinstance(raw["$ref"], str):
             parts.append(self._ref(raw["$ref"], base, doc))
+        # 2020-12's $dynamicRef and 2019-09's $recursiveRef name a schema as $ref does, and
+        # combine with their siblings the same way (see evtctl.compat.jsonschema.refs).
+        if isinstance(raw.get("$dynamicRef"), str) and self._draft == "2020-12":
+            parts.append(self._ref(raw["$dynamicRef"], base, doc, "dynamic"))
+        if isinstance(raw.get("$recursiveRef"), str) and self._draft == "2019-09":
+            parts.append(self._ref(raw["$recursiveRef"], base, doc, "recursive"))
         parts.extend(self._typed(raw, base, doc))
         return parts
 
@@ -423,25 +445,31 @@ class Loader:
             node.additional = self._node(value, base, doc)
 
     # -- references -----------------------------------------------------------------------------
-    def _ref(self, ref: str, base: str, doc: Any) -> Node:
+    def _ref(self, ref: str, base: str, doc: Any, how: str = "static") -> Node:
         node = Node("ref", raw={"$ref": ref})
         cell: list[Node] = []
 
         def target() -> Node:
             if not cell:
-                cell.append(self._follow(ref, base, doc))
+                cell.append(self._follow(ref, base, doc, how))
             return cell[0]
 
         node.target = target
         return node
 
-    def _follow(self, ref: str, base: str, doc: Any) -> Node:
+    def _follow(self, ref: str, base: str, doc: Any, how: str) -> Node:
         # An unresolvable reference (a remote document the user allowed but evtctl does not
         # fetch) constrains nothing that evtctl can see: it compares as the empty schema.
         try:
             if self._resolve is not None:
-                raw, new_base = self._resolve(ref, base)
-                return self._node(raw, new_base, doc)
+                # ``doc`` is the URI of the document being read.
+                if how == "dynamic":
+                    raw, new_base, new_doc = self._resolve.locate_dynamic(ref, base, doc)
+                elif how == "recursive":
+                    raw, new_base, new_doc = self._resolve.locate_recursive(ref, base, doc)
+                else:
+                    raw, new_base, new_doc = self._resolve.locate(ref, base, doc)
+                return self._node(raw, new_base, new_doc)
             if not ref.startswith("#"):
                 raise UnresolvableRef(ref)
             return self._node(pointer(doc, ref[1:], ref), base, doc)
@@ -476,47 +504,11 @@ def _shared_key(raw: dict[str, Any], draft: str | None) -> tuple[str | None, str
     return (draft, text)
 
 
-class UnresolvableRef(Exception):
-    """A ``$ref`` that cannot be followed."""
-
-
-def pointer(doc: Any, frag: str, ref: str) -> Any:
-    """Follow a JSON pointer fragment (``/definitions/Foo``) inside ``doc``."""
-    from urllib.parse import unquote
-
-    current = doc
-    if frag in ("", "/"):
-        return doc if frag == "" else _step(doc, "", ref)
-    if not frag.startswith("/"):
-        raise UnresolvableRef(ref)
-    for token in frag[1:].split("/"):
-        current = _step(current, unquote(token).replace("~1", "/").replace("~0", "~"), ref)
-    return current
-
-
-def _step(current: Any, token: str, ref: str) -> Any:
-    if isinstance(current, dict) and token in current:
-        return current[token]
-    if (
-        isinstance(current, list)
-        and re.fullmatch(r"0|[1-9][0-9]*", token)
-        and int(token) < len(current)
-    ):
-        return current[int(token)]
-    raise UnresolvableRef(ref)
-
-
 def _project(raw: dict[str, Any], keywords: tuple[str, ...], **extra: Any) -> dict[str, Any]:
     """The part of a schema object that one loaded class stands for (its identity)."""
     part = {k: raw[k] for k in keywords if k in raw}
     part.update(extra)
     return part
-
-
-def _join(base: str, ref: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, ref) if base else ref
 
 
 def _int(value: Any) -> int | None:
@@ -532,11 +524,21 @@ def _num(value: Any) -> float | None:
 
 
 def deref(node: Node) -> Node:
-    """Follow references until a non-reference node; a reference cycle yields an empty schema."""
+    """Follow references until a non-reference node; a reference cycle yields an empty schema.
+    The answer is remembered on the reference (targets never change once resolved)."""
+    if node.kind != "ref" or node.target is None:
+        return node
+    if node._deref is not None:
+        return node._deref
+    start = node
     seen: set[int] = set()
-    while node.kind == "ref" and node.target is not None:
+    target: Callable[[], Node] | None = node.target
+    while node.kind == "ref" and target is not None:
         if id(node) in seen:
-            return Node("empty", raw={})
+            node = Node("empty", raw={})
+            break
         seen.add(id(node))
-        node = node.target()
+        node = target()
+        target = node.target
+    start._deref = node
     return node

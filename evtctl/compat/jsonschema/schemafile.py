@@ -15,22 +15,34 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin, urlparse
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlparse
 
-from evtctl.compat.formats import SchemaErrorKind, SchemaFileError
+from evtctl.compat.formats import Diagnostic, SchemaErrorKind, SchemaFileError
 from evtctl.compat.jsonschema import SchemaVersion
-from evtctl.compat.jsonschema.model import UnresolvableRef, pointer
+from evtctl.compat.jsonschema.dialects import MODERN, dialect_of
+from evtctl.compat.jsonschema.refs import (
+    NAME_MAPS,
+    NOT_SCHEMAS,
+    References,
+    UnresolvableRef,
+    bridged,
+    id_keyword,
+    scope_of,
+)
 from evtctl.compat.jsonschema.uris import document, plain_file_uri
 from evtctl.compat.realpaths import RealPaths
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 256
 MAX_YAML_NODES = 1_000_000
+MAX_DIAGNOSTICS = 20  # metaschema violations listed per file
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -63,6 +75,10 @@ def load_tracked(
     texts: dict[str, tuple[Path, str]] = {}
     docs: dict[str, Any] = {}
     refs: dict[str, list[tuple[str, str]]] = {}
+    declared: set[str] = set()  # resources named by an $id in the documents read so far
+    aliases: dict[str, str] = {}  # an $id-based URI -> the local file it was found as
+    remote: list[tuple[str, str, str]] = []  # (document, ref, target) to check at the end
+    diagnostics: list[Diagnostic] = []
     pending = [(resolved, main_uri)]
     while pending:
         file, uri = pending.pop()
@@ -70,13 +86,26 @@ def load_tracked(
             continue
         text = _read(file, uri, digests, data if uri == main_uri else None)
         texts[uri] = (file, text)
-        docs[uri], found = _parse(file, text)
-        _check_metaschema(file, text, docs[uri])
+        docs[uri], found, ids = _parse(file, text)
+        diagnostics.extend(_check_metaschema(file, text, docs[uri]))
         refs[uri] = _with_bases(found, uri)
+        declared.update(urldefrag(b)[0] for _r, b in _with_bases([("", i) for i in ids], uri))
         # Local files the document refers to join the queue; each file is read once.
         for ref, base in refs[uri]:
+            if ref.startswith("#"):
+                continue  # names a place in this document, or an $id in it (checked below)
             target_uri, _frag = _target(base, ref)
             scheme, local = _local(target_uri)
+            if scheme != "file" and target_uri and target_uri not in declared:
+                # A relative $ref that an $id made remote ("address.json" under
+                # "$id": "https://example.com/order.json") names the file beside this one,
+                # as it does for Schema Registry, which resolves reference names the same way.
+                nearby = _nearby(uri, docs[uri], ref, target_uri)
+                if nearby is None or (root is not None and not paths.inside(nearby[1], root)):
+                    remote.append((uri, ref, target_uri))
+                    continue
+                aliases.setdefault(target_uri, nearby[0])
+                target_uri, scheme, local = nearby[0], "file", nearby[1]
             if scheme == "file":
                 if root is not None and not paths.inside(local, root):
                     raise _ref_error(file, text, ref, f"$ref {ref!r} points outside {root}",
@@ -89,14 +118,44 @@ def load_tracked(
                             SchemaErrorKind.REFERENCE_MISSING,
                         )
                     pending.append((ref_path, target_uri))
-            elif target_uri and not _declared_id(docs, target_uri) and not allow_remote:
-                raise _ref_error(
-                    file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)",
-                    SchemaErrorKind.REMOTE_REFERENCE,
-                )
-    _check_fragments(docs, texts, refs)
+    for uri, ref, target_uri in remote:
+        if target_uri not in declared and target_uri not in aliases and not allow_remote:
+            file, text = texts[uri]
+            raise _ref_error(
+                file, text, ref, f"remote $ref {ref!r} is not allowed (only local files)",
+                SchemaErrorKind.REMOTE_REFERENCE,
+            )
+    for alias, local_uri in aliases.items():
+        docs.setdefault(alias, docs[local_uri])
+    diagnostics.extend(_check_fragments(docs, texts, refs, main_uri))
     main = docs.pop(main_uri)
-    return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs)
+    return SchemaVersion(version=version, schema=main, base_uri=main_uri, documents=docs,
+                         diagnostics=tuple(diagnostics))
+
+
+def _nearby(uri: str, doc: Any, ref: str, target: str) -> tuple[str, str] | None:
+    """(file URI, path) of the existing local file that a reference an ``$id`` made remote
+    names beside the document ``uri``; None if there is none.
+
+    The target is taken relative to the document's root ``$id`` (for ``$id``
+    ``https://example.com/schemas/order.json``, ``https://example.com/schemas/address.json``
+    is ``address.json``), else a relative ``ref`` is read relative to the file itself."""
+    candidates: list[str] = []
+    dialect = dialect_of(doc).name
+    own = scope_of(doc, uri, id_keyword(dialect), dialect not in MODERN)
+    if own != uri:
+        mine, theirs = urlparse(own), urlparse(target)
+        if (mine.scheme, mine.netloc) == (theirs.scheme, theirs.netloc) and theirs.path:
+            relative = posixpath.relpath(theirs.path, posixpath.dirname(mine.path) or "/")
+            candidates.append(quote(relative))
+    if ref and not ref.startswith("#") and not urlparse(ref).scheme:
+        candidates.append(urldefrag(ref)[0])
+    for candidate in candidates:
+        joined, _frag = _joined(uri, candidate)
+        scheme, local = _local(joined)
+        if scheme == "file" and Path(local).is_file():
+            return joined, local
+    return None
 
 
 def _target(base: str, ref: str) -> tuple[str, str]:
@@ -158,9 +217,9 @@ def _read(
                               SchemaErrorKind.UNREADABLE) from None
 
 
-def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
-    """The document and its ``$ref``s (see :func:`_scan`)."""
-    if file.suffix.lower() in YAML_SUFFIXES or not text.lstrip().startswith(("{", "[")):
+def _parse(file: Path, text: str) -> tuple[Any, _Refs, list[tuple[str, ...]]]:
+    """The document, its ``$ref``s and its ``$id``s (see :func:`_scan`)."""
+    if _is_yaml(file, text):
         from evtctl.compat.jsonschema.yamlload import YamlError, load_yaml
 
         try:
@@ -176,10 +235,10 @@ def _parse(file: Path, text: str) -> tuple[Any, _Refs]:
                               kind=SchemaErrorKind.LIMIT)
     if not isinstance(value, (dict, bool)):
         raise SchemaFileError("a schema must be an object or a boolean", file, 1, 1)
-    return value, scanned[0]
+    return value, scanned[0], scanned[2]
 
 
-def _parse_json(file: Path, text: str) -> tuple[Any, tuple[_Refs, int] | None]:
+def _parse_json(file: Path, text: str) -> tuple[Any, _Scanned | None]:
     """The document and :func:`_scan`'s answer, or the first error of a strict parse.
 
     Duplicate keys are found without a Python call per object: json's C parser keeps
@@ -241,131 +300,162 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _check_metaschema(file: Path, text: str, schema: Any) -> None:
-    from jsonschema import SchemaError
+def _check_metaschema(file: Path, text: str, schema: Any) -> list[Diagnostic]:
+    """Check ``schema`` against the metaschema of the dialect Schema Registry reads it in.
 
-    from evtctl.compat.jsonschema.metacheck import DIALECTS, surely_valid
+    Raises for a violation the registry's loader cannot get past either (see
+    :mod:`.violations`); the others — and a ``$schema`` the registry does not read as
+    written — are returned as diagnostics, and the schema is compared as written."""
+    from evtctl.compat.jsonschema.metacheck import surely_valid
 
-    declared = schema.get("$schema") if isinstance(schema, dict) else None
-    cls = _validator_class(declared)
-    if cls is None:
-        raise SchemaFileError(f"unknown $schema {declared!r}", file)
-    dialect = DIALECTS.get(cls.__name__)
-    if dialect is not None and surely_valid(schema, dialect, _conforms(cls)):
-        return  # the metaschema accepts it: no need to interpret the metaschema (slow)
-    try:
-        cls.check_schema(schema)
-    except SchemaError as exc:
-        steps = [str(p) for p in exc.path]
-        line, column = (
-            (_locate(text, json.dumps(steps[-1])) or _locate(text, steps[-1] + ":") or (0, 0))
-            if steps
-            else (0, 0)
-        )
-        draft = cls.__name__.removesuffix("Validator")
-        message = f"not a valid {draft} schema at #/{'/'.join(steps)}: {exc.message}"
-        raise SchemaFileError(message, file, line, column) from None
-    except RecursionError:
-        raise SchemaFileError("schema is nested too deeply", file,
-                              kind=SchemaErrorKind.LIMIT) from None
+    dialect = dialect_of(schema)
+    out: list[Diagnostic] = []
+    if dialect.note is not None:
+        line, column = _position(file, text, ("$schema",))
+        out.append(Diagnostic("dialect", dialect.note, file, line, column))
+    conforms = _conforms(dialect.name)
+    if surely_valid(schema, dialect.name, conforms):
+        return out  # the metaschema accepts it: no need to interpret the metaschema (slow)
+    from evtctl.compat.jsonschema.violations import describe, violations
+
+    found = violations(schema, dialect.name, conforms)
+    from evtctl.compat.jsonschema.locate import positions
+
+    places = positions(text, [v.path for v in found], yaml=_is_yaml(file, text))
+    if len(found) > MAX_DIAGNOSTICS and not any(v.fatal for v in found):
+        more = len(found) - MAX_DIAGNOSTICS
+        found, places = found[:MAX_DIAGNOSTICS], places[:MAX_DIAGNOSTICS]
+        out.append(Diagnostic("metaschema", f"{more}{'+' if more >= 30 else ''} more "
+                              "metaschema violations not listed (fix the ones above first)",
+                              file))
+    for violation, (line, column) in zip(found, places, strict=True):
+        message = describe(violation, dialect.name)
+        if violation.fatal:
+            raise SchemaFileError(f"{message} (Schema Registry cannot load this schema either)",
+                                  file, line, column)
+        out.append(Diagnostic(
+            "metaschema", f"{message}; Schema Registry accepts it, and evtctl compares the "
+            "schema as written", file, line, column))
+    return out
 
 
-_VALIDATORS: dict[Any, Any] = {}
-_CONFORMS: dict[Any, Callable[[Any, str], bool]] = {}
+def _position(file: Path, text: str, steps: tuple[str | int, ...]) -> tuple[int, int]:
+    from evtctl.compat.jsonschema.locate import position
+
+    return position(text, steps, yaml=_is_yaml(file, text))
 
 
-def _conforms(cls: Any) -> Callable[[Any, str], bool]:
-    """The metaschema's format check for ``cls``, remembered by (value, format): the same
-    ``$schema`` URI, ``$ref`` and ``pattern`` strings recur in every file of a contract."""
-    memo = _CONFORMS.get(cls)
+def _is_yaml(file: Path, text: str) -> bool:
+    return file.suffix.lower() in YAML_SUFFIXES or not text.lstrip().startswith(("{", "["))
+
+
+_CONFORMS: dict[str, Callable[[Any, str], bool]] = {}
+
+
+def _conforms(dialect: str) -> Callable[[Any, str], bool]:
+    """The metaschema's format check for ``dialect``, remembered by (value, format): the
+    same ``$schema`` URI, ``$ref`` and ``pattern`` strings recur in every file of a
+    contract."""
+    memo = _CONFORMS.get(dialect)
     if memo is None:
-        check = cls.FORMAT_CHECKER.conforms
+        from evtctl.compat.jsonschema.dialects import validator_class
+
+        check = validator_class(dialect).FORMAT_CHECKER.conforms
         answers: dict[tuple[str, str], bool] = {}
+
+        def quiet(value: Any, fmt: str) -> bool:
+            # re.compile warns about some patterns (a nested set, say): not the user's
+            # business when the answer is only whether the pattern compiles.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return bool(check(value, fmt))
 
         def memo(value: Any, fmt: str) -> bool:
             if type(value) is not str:
-                return bool(check(value, fmt))
+                return quiet(value, fmt)
             key = (value, fmt)
             answer = answers.get(key)
             if answer is None:
                 if len(answers) >= 10_000:
                     answers.clear()
-                answer = answers[key] = bool(check(value, fmt))
+                answer = answers[key] = quiet(value, fmt)
             return answer
 
-        _CONFORMS[cls] = memo
+        _CONFORMS[dialect] = memo
     return memo
-
-
-def _validator_class(declared: Any) -> Any:
-    """jsonschema's validator class for a ``$schema`` value (draft 7 when absent), or None
-    when the value names no dialect jsonschema knows; looked up once per value."""
-    key = (type(declared), declared) if isinstance(declared, (str, type(None))) else None
-    if key is not None and key in _VALIDATORS:
-        return _VALIDATORS[key]
-    from jsonschema import Draft7Validator
-    from jsonschema.validators import validator_for
-
-    if declared is None:
-        cls = validator_for({}, default=Draft7Validator)
-    elif (
-        not isinstance(declared, str)
-        or validator_for({"$schema": declared}, default=None) is None  # type: ignore[arg-type]
-    ):
-        cls = None
-    else:
-        cls = validator_for({"$schema": declared}, default=Draft7Validator)
-    if key is not None:
-        _VALIDATORS[key] = cls
-    return cls
 
 
 # $refs as found in a document: (ref, the $ids of the objects around it, outermost first).
 _Refs = list[tuple[str, tuple[str, ...]]]
+# What one walk finds: the $refs, how many keys the objects hold, and every $id (as the
+# $ids around it, its own last).
+_Scanned = tuple[_Refs, int, list[tuple[str, ...]]]
+_MODERN_REFS = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
-def _scan(doc: Any, limit: int) -> tuple[_Refs, int] | None:
-    """One walk for three questions: whether any value sits more than ``limit`` levels
-    below the root (then None); every ``$ref`` outside ``enum``/``const``/``default``/
-    ``examples`` values, with the ``$id``s of the objects around it; and how many keys
-    the document's objects hold.
+def _scan(doc: Any, limit: int) -> _Scanned | None:
+    """One walk for four questions: whether any value sits more than ``limit`` levels
+    below the root (then None); every reference (``$ref``; in 2019-09 and 2020-12 also
+    ``$recursiveRef`` and ``$dynamicRef``) outside ``enum``/``const``/``default``/``examples``
+    values, with the ``$id``s of the objects around it; how many keys the document's
+    objects hold; and every ``$id``.
 
+    The identifier keyword and its rules follow the document's dialect, as Schema Registry
+    reads it: ``id`` in draft 4; in drafts 4-7 an identifier beside ``$ref`` is ignored.
     The ``$id``s are joined into base URIs later (:func:`_with_bases`), after the
     metaschema check, so a malformed ``$id`` is reported by that check as before."""
     found: _Refs = []
+    declared: list[tuple[str, ...]] = []
     keys = 0
     if not isinstance(doc, (dict, list)):
-        return found, keys
-    # (value, $ids around it, depth, whether $refs in it count)
-    stack: list[tuple[Any, tuple[str, ...], int, bool]] = [(doc, (), 0, True)]
+        return found, keys, declared
+    dialect = dialect_of(doc).name
+    id_key = "id" if dialect == "draft4" else "$id"
+    legacy = dialect not in MODERN
+    # (value, $ids around it, depth, whether $refs in it count, whether it maps names to
+    # schemas: a property named "enum" or "$ref" there is not that keyword)
+    stack: list[tuple[Any, tuple[str, ...], int, bool, bool]] = [(doc, (), 0, True, False)]
     containers = (dict, list)
-    not_schemas = _NOT_SCHEMAS
+    not_schemas = NOT_SCHEMAS
+    name_maps = NAME_MAPS
     while stack:
-        item, ids, depth, live = stack.pop()
+        item, ids, depth, live, names = stack.pop()
         if depth == limit and item:
             return None  # its children sit at limit + 1
         below = depth + 1
         if isinstance(item, dict):
             keys += len(item)
-            if live:
-                sid = item.get("$id")
-                if isinstance(sid, str) and not sid.startswith("#"):
-                    ids = (*ids, sid)
+            if live and names:
+                for value in item.values():
+                    if isinstance(value, containers):
+                        stack.append((value, ids, below, True, False))
+            elif live:
+                sid = item.get(id_key)
                 ref = item.get("$ref")
+                if (isinstance(sid, str) and not sid.startswith("#")
+                        and not (legacy and ref is not None)):
+                    ids = (*ids, sid)
+                    declared.append(ids)
                 if isinstance(ref, str):
                     found.append((ref, ids))
+                if not legacy:
+                    for name in _MODERN_REFS[1:]:
+                        other = item.get(name)
+                        if isinstance(other, str):
+                            found.append((other, ids))
                 for key, value in item.items():
                     if isinstance(value, containers):
-                        stack.append((value, ids, below, key not in not_schemas))
+                        stack.append((value, ids, below, key not in not_schemas,
+                                      key in name_maps))
             else:
                 for value in item.values():
                     if isinstance(value, containers):
-                        stack.append((value, ids, below, False))
+                        stack.append((value, ids, below, False, False))
         else:
             for value in item:
                 if isinstance(value, containers):
-                    stack.append((value, ids, below, live))
-    return found, keys
+                    stack.append((value, ids, below, live, False))
+    return found, keys, declared
 
 
 def _with_bases(found: _Refs, uri: str) -> list[tuple[str, str]]:
@@ -383,54 +473,37 @@ def _with_bases(found: _Refs, uri: str) -> list[tuple[str, str]]:
     return out
 
 
-_NOT_SCHEMAS = frozenset(("enum", "const", "default", "examples"))
-
-
-def _declared_id(docs: dict[str, Any], uri: str) -> bool:
-    for doc in docs.values():
-        stack = [doc]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                if isinstance(item.get("$id"), str) and urldefrag(item["$id"])[0] == uri:
-                    return True
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
-    return False
-
-
 def _check_fragments(
-    docs: dict[str, Any], texts: dict[str, tuple[Path, str]], refs: dict[str, list[tuple[str, str]]]
-) -> None:
-    for uri in docs:
+    docs: dict[str, Any], texts: dict[str, tuple[Path, str]],
+    refs: dict[str, list[tuple[str, str]]], main_uri: str,
+) -> list[Diagnostic]:
+    """Raise for the first local reference that names nothing; the references that
+    resolve only through Schema Registry's ``definitions`` → ``$defs`` bridge are
+    diagnostics (other tools will not find their target)."""
+    resolver = References(docs, main_uri)
+    out: list[Diagnostic] = []
+    for uri in texts:
         file, text = texts[uri]
         for ref, base in refs[uri]:
             target_uri, frag = _target(base, ref)
-            target = docs.get(target_uri)
-            if target is None:
-                continue  # a declared $id or an allowed remote document: nothing local to check
+            if (target_uri not in docs and target_uri not in resolver.index.resources
+                    and not (ref.startswith("#") and uri in docs)):
+                continue  # an allowed remote document: nothing local to check
             try:
-                if frag.startswith("/") or frag == "":
-                    pointer(target, frag, ref)
-                elif not _has_anchor(target, frag):
-                    raise UnresolvableRef(ref)
+                resolver.resolve(ref, base, uri)
             except UnresolvableRef:
                 raise _ref_error(file, text, ref, f"$ref {ref!r} does not resolve",
                                  SchemaErrorKind.REFERENCE_UNRESOLVED) from None
-
-
-def _has_anchor(doc: Any, name: str) -> bool:
-    stack = [doc]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("$anchor") == name or item.get("$id") == "#" + name:
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+            target = docs.get(target_uri)
+            if target is not None and bridged(target, frag):
+                line, column = _locate(text, json.dumps(ref)) or _locate(text, ref) or (0, 0)
+                out.append(Diagnostic(
+                    "reference",
+                    f"$ref {ref!r} names $defs, which this document does not have; Schema "
+                    "Registry finds it in the top-level definitions, other JSON Schema tools "
+                    f"do not: write '#/definitions/{frag[len('/$defs/'):]}'",
+                    file, line, column))
+    return out
 
 
 def _ref_error(file: Path, text: str, ref: str, message: str,
