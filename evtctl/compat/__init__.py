@@ -68,4 +68,9 @@ class CompatResult:
         return f"v{version}"
 
 
-__all__ = ["MODES", "Change", "CompatResult", "Mode", "Policy"]
+def mode_label(mode: str, policy: str) -> str:
+    """``FULL (lenient)``, or ``FULL`` for a format without policies (Avro)."""
+    return f"{mode} ({policy})" if policy else mode
+
+
+__all__ = ["MODES", "Change", "CompatResult", "Mode", "Policy", "mode_label"]

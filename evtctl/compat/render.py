@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from evtctl.compat import mode_label
 from evtctl.compat.formats import get_format
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def to_json(result: CompatResult) -> str:
 
 def verdict_line(result: CompatResult) -> str:
     broken = sum(1 for c in result.changes if not c.compatible)
-    under = f"{result.mode} ({result.policy})" if result.policy else result.mode
+    under = mode_label(result.mode, result.policy)
     if result.compatible:
         return (f"compatible under {under}: "
                 f"{len(result.changes)} change(s), all allowed")

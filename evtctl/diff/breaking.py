@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from evtctl.compat import mode_label
 from evtctl.diff.changes import Change, Kind, SchemaCheck, SchemaReview
 from evtctl.manifest.model import Organisation, Service
 
@@ -224,14 +225,15 @@ def _schema_verdict(change: Change, radius: _Radius) -> Verdict:
     against = ", ".join(f"v{n}" for n in rv.against)
     warning = (" (editing a published version in place lets producers and consumers "
                "disagree on what it is; prefer a new version)" if rv.edited else "")
-    return Verdict(False, f"{prefix}compatible with {against} under {check.mode} "
-                   f"({check.policy}){warning}")
+    return Verdict(False, f"{prefix}compatible with {against} under "
+                   f"{mode_label(check.mode, check.policy)}{warning}")
 
 
 def _incompatible(check: SchemaCheck, rv: SchemaReview) -> str:
     bad = [c for c in check.changes if not c.compatible]
-    mode = (f"under the previous mode {check.mode} ({check.policy}), which this change "
-            "relaxes" if check.side == "old" else f"under {check.mode} ({check.policy})")
+    label = mode_label(check.mode, check.policy)
+    mode = (f"under the previous mode {label}, which this change relaxes"
+            if check.side == "old" else f"under {label}")
     if not bad:
         return f"incompatible {mode}"
     first = bad[0]

@@ -106,7 +106,7 @@ def _lines(r: Reviewed) -> list[list[Segment]]:
             line: list[Segment] = [
                 ("", "    schema "), ("red", "incompatible"),
                 ("", (f" {ch.type} at {ch.path} (v{ch.from_version} → v{ch.to_version}, "
-                      f"{listed.reads}, {check.mode} {check.policy})"))]
+                      f"{listed.reads}, {' '.join(filter(None, (check.mode, check.policy)))})"))]
             if ch.description:
                 line.append(("", f": {ch.description}"))
             if ch.has_example:

@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from evtctl.compat import Change, CompatResult
+from evtctl.compat import Change, CompatResult, mode_label
 from evtctl.compat.formats import ContractFormat, LoadedSchema, RegistrySchema, get_format
 from evtctl.registry.actions import (
     Action,
@@ -487,7 +487,7 @@ def _summary(fmt: ContractFormat, result: CompatResult, limit: int = 3) -> str:
 
 
 def _incompatible(fmt: ContractFormat, result: CompatResult, policy: str) -> str:
-    under = f"{result.mode} ({policy})" if policy else result.mode
+    under = mode_label(result.mode, policy)
     return (f"incompatible under {under}: {_summary(fmt, result)}; "
             "evtctl compat --registry shows the details")
 

@@ -27,7 +27,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from evtctl.compat import Change
+from evtctl.compat import Change, mode_label
 from evtctl.findings import Location, Problem, Related
 from evtctl.rules.base import Context
 
@@ -75,7 +75,7 @@ def _message(contract: str, mode: str, policy: str, change: Change) -> str:
         "backward": f"consumers on v{new} cannot read events written with v{old}",
         "forward": f"consumers on v{old} cannot read events written with v{new}",
     }.get(change.direction or "")
-    under = f"{mode} ({policy})" if policy else mode
+    under = mode_label(mode, policy)
     return (f"{contract} v{new} breaks v{old} under {under}: "
             f"{change.type} at {change.path}"
             + (f" ({who})" if who else "")
