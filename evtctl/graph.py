@@ -2,7 +2,8 @@
 
 Built once per organisation (:func:`graph_of` remembers it) and read by every feature that
 asks "who uses this topic": lint's reference and ownership rules, diff's blast radius and
-link changes, the drawings (``evtctl graph``), the catalogue and the AsyncAPI export.
+link changes, provision's ACLs, the drawings (``evtctl graph``), the catalogue and the
+AsyncAPI export.
 
 Nodes are services (by id), topics (by name; a topic that is used but declared by no
 manifest is a node too, ``declared=False``) and contracts (topic, event name). Edges go
@@ -109,6 +110,10 @@ class TopicNode:
     owner: str | None  # the declaring service id (the first one, if declared twice)
     parsed: TopicName | None
     contracts: tuple[ContractNode, ...] = ()
+    # Every service declaration that declares the topic, in manifest order; the first is
+    # the owner's. More than one service is lint's EVT201; provision's ACLs still grant each
+    # declarer the owner's bindings, so the graph keeps them all.
+    declared_by: tuple[Service, ...] = ()
 
     @property
     def declared(self) -> bool:
@@ -272,12 +277,14 @@ def build_graph(org: Organisation) -> OrgGraph:
     g = OrgGraph(org)
     for service in org.services:
         g.services.setdefault(service.id, ServiceNode(service))
+    declarations: dict[str, list[tuple[Service, Topic]]] = {}
     for service, topic in org.topics():
-        if topic.name in g.topics:
-            continue
-        contracts = tuple(ContractNode(topic.name, c, service.id) for c in topic.contracts)
-        g.topics[topic.name] = TopicNode(topic.name, topic, service.id,
-                                         parse_topic_name(topic.name), contracts)
+        declarations.setdefault(topic.name, []).append((service, topic))
+    for name, found in declarations.items():
+        service, topic = found[0]  # the first declaration is the topic's
+        contracts = tuple(ContractNode(name, c, service.id) for c in topic.contracts)
+        g.topics[name] = TopicNode(name, topic, service.id, parse_topic_name(name), contracts,
+                                   tuple(s for s, _ in found))
     for service in org.services:
         primary = g.services[service.id].service is service
         mine: set[tuple[EdgeKind, str]] = set()

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from evtctl import __version__
-from evtctl.compat import Change
+from evtctl.compat import Change, CompatResult
 from evtctl.compat.formats import Diagnostic, LoadedSchema, LoadOptions, get_format
 from evtctl.compat.realpaths import RealPaths
 
@@ -239,8 +239,24 @@ class ContractCache:
                     return cached
             except (sqlite3.Error, ValueError, TypeError):
                 pass
+        return self._keep_chain(key, self.check_history(schema_type, versions, mode, policy,
+                                                        keep=False))
+
+    def check_history(self, schema_type: str, versions: Sequence[SchemaHandle], mode: str,
+                      policy: str, *, keep: bool = True) -> CompatResult:
+        """Every change over a contract's history, allowed or not (the catalogue shows them
+        all), computed now; its incompatible changes are kept (``keep``) as
+        :meth:`incompatible_changes` keeps them, so lint answers from them."""
         result = get_format(schema_type).check([v.loaded() for v in versions], mode, policy,
                                                chain=True, examples=True)
+        if keep:
+            key = _chain_key(schema_type, versions, mode, policy)
+            stored = self._keys("chains") if self.db is not None else None
+            if key not in self.known_chains and (stored is None or key not in stored):
+                self._keep_chain(key, result)
+        return result
+
+    def _keep_chain(self, key: str, result: CompatResult) -> tuple[Change, ...]:
         changes = tuple(c for c in result.changes if not c.compatible)
         if self.db is not None:
             stored = [dataclasses.asdict(c) for c in changes]

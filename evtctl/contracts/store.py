@@ -250,6 +250,11 @@ class ContractStore:
                 f"cannot be read: {exc}", spec.path, kind=SchemaErrorKind.UNREADABLE))
         return VersionState(handle, None, diagnostics)
 
+    def forget(self, specs: Iterable[VersionSpec]) -> None:
+        """Drop what was loaded for ``specs`` (a caller done with them frees the memory)."""
+        for spec in specs:
+            self._states.pop(spec, None)
+
     def adopt(self, states: Iterable[tuple[VersionSpec, VersionState]]) -> None:
         """Take over versions another process loaded (first result wins, as serially)."""
         for spec, state in states:

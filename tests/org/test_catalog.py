@@ -81,8 +81,31 @@ def test_out_folder_is_never_someone_elses(tmp_path: Path) -> None:
     assert (out / "precious.txt").read_text() == "keep me"
     fresh = build(tmp_path / "again")
     (fresh / "services" / "stale.html").write_text("old")
+    (fresh / "old-folder").mkdir()
+    (fresh / "old-folder" / "page.html").write_text("old")
     build(tmp_path / "again")  # an earlier catalogue is replaced
     assert not (fresh / "services" / "stale.html").exists()
+    assert not (fresh / "old-folder").exists()
+
+
+def test_an_earlier_catalogue_is_updated_in_place(tmp_path: Path) -> None:
+    # Unchanged pages are left as they are (not deleted and written again), changed ones
+    # are rewritten, and a link planted where a page goes is replaced, never followed.
+    out = build(tmp_path)
+    index, service = out / "index.html", out / "services" / "arcadia.identity.personabff.html"
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (index, service)}
+    expected = service.read_bytes()
+    service.write_text("edited by hand")
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the catalogue's")
+    topic = out / "topics" / "arcadia.identity.personaservice.events.html"
+    topic.unlink()
+    topic.symlink_to(outside)
+    build(tmp_path)
+    assert (index.stat().st_ino, index.stat().st_mtime_ns) == before[index]
+    assert service.read_bytes() == expected
+    assert not topic.is_symlink() and "PersonaCreated" in topic.read_text()
+    assert outside.read_text() == "not the catalogue's"
 
 
 def test_versions_changes_and_unreadable_schemas(tmp_path: Path) -> None:
@@ -172,7 +195,7 @@ def test_cache_gives_the_same_site_and_notices_changed_files(
     def rows_with_money() -> list[str]:
         out = []
         for (value,) in db.execute("SELECT value FROM docs"):
-            files = dict(json.loads(value)["files"])
+            files = {f[0]: f[1] for f in json.loads(value)["files"]}  # path, sha, ...
             out += [sha for path, sha in files.items() if path.endswith("money.json")]
         return out
 
@@ -182,3 +205,54 @@ def test_cache_gives_the_same_site_and_notices_changed_files(
     build(tmp_path / "c", source=org)
     new_sha = hashlib.sha256(money.read_bytes()).hexdigest()
     assert set(rows_with_money()) == {new_sha} and len(rows_with_money()) >= 3
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process: a warm build trusts the signature (size, times, inode) of a file that was
+    # not modified close to when it was hashed, and hashes only the rest.
+    from evtctl.report.org.catalog import cache as catalog_cache
+    from evtctl.report.org.catalog.site import CatalogOptions
+    from evtctl.report.org.catalog.site import build as build_site
+    from evtctl.report.org.source import read_org
+
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EVTCTL_DOT", "")
+    org = tmp_path / "org"
+    shutil.copytree(SAMPLE, org)
+    hashed: list[str] = []
+    real_sha = catalog_cache.Files.sha
+
+    def counting_sha(self: catalog_cache.Files, path: str) -> str | None:
+        hashed.append(path)
+        return real_sha(self, path)
+
+    monkeypatch.setattr(catalog_cache.Files, "sha", counting_sha)
+    options = CatalogOptions(jobs=1)
+    build_site(read_org([org], None), tmp_path / "a", options)
+    # Just written (racily clean): every file is hashed to check it.
+    build_site(read_org([org], None), tmp_path / "b", options)
+    assert len(set(hashed)) >= 15
+    hashed.clear()
+    monkeypatch.setattr(catalog_cache, "RACY_NS", 0)  # as if hashed long after the writes
+    build_site(read_org([org], None), tmp_path / "c", options)
+    build_site(read_org([org], None), tmp_path / "d", options)
+    assert hashed == []
+    # Same size, same modification time, other bytes: the change time tells.
+    money = org / "shared-schemas" / "money.json"
+    stat = money.stat()
+    text = money.read_text()
+    money.write_text(text.replace('"currency"', '"CURRENCY"'))
+    import os
+
+    os.utime(money, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert money.stat().st_size == stat.st_size
+    build_site(read_org([org], None), tmp_path / "e", options)
+    assert str(money.resolve()) in hashed
+    import hashlib
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "cache" / "catalog.sqlite3")
+    shas = {f[1] for (value,) in db.execute("SELECT value FROM docs")
+            for f in json.loads(value)["files"] if f[0].endswith("money.json")}
+    assert shas == {hashlib.sha256(money.read_bytes()).hexdigest()}  # computed again

@@ -74,3 +74,17 @@ def test_undeclared_topics_and_duplicate_services(tmp_path: Path) -> None:
         ("c.n.b.events", False), ("c.n.ghost.events", True)]
     # Only the first declaration counts as a user (the duplicate is lint's EVT103).
     assert g.users("c.n.b.events") == ()
+
+
+def test_every_declaration_of_a_topic_is_kept(tmp_path: Path) -> None:
+    write_service(tmp_path, "c", "n", "a", "topics:\n  - name: c.n.a.events\n")
+    write_service(tmp_path, "c", "n", "b", "topics:\n  - name: c.n.a.events\n"
+                  "  - name: c.n.b.events\n")
+    g = build_graph(load_organisation([tmp_path]).org)
+    shared = g.topics["c.n.a.events"]
+    assert shared.owner == "c.n.a"
+    assert [s.id for s in shared.declared_by] == ["c.n.a", "c.n.b"]
+    assert shared.declaration is shared.declared_by[0].topics[0]
+    assert [s.id for s in g.topics["c.n.b.events"].declared_by] == ["c.n.b"]
+    # Only the first declarer's ownership draws an edge (EVT201 reports the second).
+    assert [e.service.id for e in g.on_topic("c.n.a.events")] == ["c.n.a"]

@@ -110,3 +110,67 @@ def test_groups_are_only_the_declared_or_default_ones(tmp_path: Path) -> None:
     groups = {b for b in bindings if " group:" in b}
     assert groups == {"User:b READ group:b-events", "User:b READ group:c.n.b",
                       "User:d READ group:d-only"}
+
+
+def test_undeclared_topics_belong_to_the_service_their_name_says(tmp_path: Path) -> None:
+    # No manifest declares c.n.z.*: its events may be read, its commands not; a send to its
+    # commands topic is granted, but nobody is known to answer, so no reply topic opens.
+    write(tmp_path, "a", topics=[{"name": "c.n.a.private.reply"}],
+          consumes=[{"topic": "c.n.z.events"}, {"topic": "c.n.z.commands"},
+                    {"topic": "c.n.a.private.undeclared"}],
+          produces=[{"topic": "c.n.z.commands", "replyTopic": "c.n.a.private.reply"},
+                    {"topic": "c.n.a.private.other"}])
+    bindings, warnings = derive(tmp_path)
+    assert bindings == {
+        "User:a READ topic:c.n.a.private.reply", "User:a WRITE topic:c.n.a.private.reply",
+        "User:a READ group:c.n.a",
+        "User:a READ topic:c.n.z.events", "User:a READ topic:c.n.a.private.undeclared",
+        "User:a WRITE topic:c.n.z.commands",
+    }
+    assert warnings == ["no ACL for c.n.a to read c.n.z.commands: only its owner may "
+                        "subscribe to a commands topic"]
+
+
+def test_every_declaration_counts(tmp_path: Path) -> None:
+    # A topic declared by two services (lint's EVT201) gives both the owner's bindings; a
+    # service declared twice (EVT103) gets the bindings of both declarations; the owner of a
+    # commands topic keeps its default group beside the one it declares.
+    write(tmp_path, "a", topics=[{"name": "c.n.a.events"}, {"name": "c.n.a.commands"}],
+          consumes=[{"topic": "c.n.a.commands", "group": "a-own"}])
+    write(tmp_path, "b", topics=[{"name": "c.n.a.events"}])
+    (tmp_path / "again").mkdir()
+    write(tmp_path / "again", "a", consumes=[{"topic": "c.n.b.results", "group": "a-two"}],
+          topics=[{"name": "c.n.b.results"}])
+    bindings, warnings = derive(tmp_path)
+    assert warnings == []
+    assert bindings == {
+        "User:a WRITE topic:c.n.a.events", "User:b WRITE topic:c.n.a.events",
+        "User:a READ topic:c.n.a.commands", "User:a READ group:c.n.a",
+        "User:a READ group:a-own",
+        "User:a WRITE topic:c.n.b.results", "User:a READ topic:c.n.b.results",
+        "User:a READ group:a-two",
+    }
+
+
+def test_a_command_to_the_sender_itself_opens_nothing_more(tmp_path: Path) -> None:
+    write(tmp_path, "a", topics=[{"name": "c.n.a.commands"}, {"name": "c.n.a.private.reply"}],
+          produces=[{"topic": "c.n.a.commands", "replyTopic": "c.n.a.private.reply"}])
+    write(tmp_path, "b", produces=[{"topic": "c.n.a.commands",
+                                    "replyTopic": "c.n.a.private.reply"}])
+    bindings, warnings = derive(tmp_path)
+    assert "User:b WRITE topic:c.n.a.commands" in bindings
+    assert not any(b.startswith("User:a WRITE topic:c.n.a.commands") for b in bindings)
+    assert warnings == ["no ACL for replies to c.n.a.private.reply: a reply topic must be a "
+                        "private.reply topic of c.n.b"]
+
+
+def test_bindings_are_read_from_the_graph(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The manifests' lists are not read again: without the graph's edges, only ownership.
+    import evtctl.graph as graph
+
+    write(tmp_path, "a", topics=[{"name": "c.n.a.events"}])
+    write(tmp_path, "b", consumes=[{"topic": "c.n.a.events"}])
+    monkeypatch.setattr(graph.OrgGraph, "declared", lambda self: iter(()))
+    bindings, _ = derive(tmp_path)
+    assert bindings == {"User:a WRITE topic:c.n.a.events"}

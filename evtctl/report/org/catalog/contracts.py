@@ -2,19 +2,19 @@
 the changes from one version to the next with the verdict under the contract's mode.
 
 Versions are read through the contract store (:class:`evtctl.contracts.store.ContractStore`,
-the run's one loading path: the same specs, errors and limits as lint), and everything
-format-specific goes through the format seam (:mod:`evtctl.compat.formats`): ``render``
-shows a version, ``check`` compares the history (every difference, allowed or not, which
-lint's cache does not keep), ``describe`` words a change.
-
-A large organisation's contracts are worked on by a pool of processes (one per core but
-one, as lint does); each returns plain values, so nothing heavy crosses a process boundary.
+the run's one loading path: the same specs, errors and limits as lint) and its cache, which
+is lint's: a version loaded here is known to lint's next run, and a history lint would
+compare is compared once, with the incompatible changes kept for lint
+(:meth:`~evtctl.contracts.cache.ContractCache.check_history`). Everything format-specific
+goes through the format seam (:mod:`evtctl.compat.formats`): ``render`` shows a version,
+``check`` compares the history (every difference, allowed or not), ``describe`` words a
+change. Worker processes share the work (:mod:`evtctl.report.org.catalog.parallel`).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +22,9 @@ from evtctl.compat.formats import TITLES
 from evtctl.config import ProjectConfig
 
 if TYPE_CHECKING:
+    from evtctl.compat import CompatResult
     from evtctl.compat.formats import LoadedSchema
-    from evtctl.contracts.store import ContractStore, VersionSpec
-
-# Below this many contracts, starting worker processes costs more than it saves.
-PARALLEL_FROM = 60
-
+    from evtctl.contracts.store import ContractStore, VersionSpec, VersionState
 
 @dataclass(frozen=True)
 class VersionDoc:
@@ -71,6 +68,9 @@ class ContractDoc:
     versions: tuple[VersionDoc, ...]
     steps: tuple[StepDoc, ...] = field(default=())
     error: str | None = None  # the history could not be compared at all
+    # When its files were first read (time.time_ns()); the cache's file signatures are only
+    # trusted for files not changed since (not stored in the cache).
+    read_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,43 +99,37 @@ def store_for(config: ProjectConfig, fresh: bool = False) -> ContractStore:
 
 def load_version(spec: VersionSpec, config: ProjectConfig) -> LoadedSchema:
     """One version through the store; raises the SchemaFileError the store reports."""
-    state = store_for(config).state(spec)
-    if state.error is not None:
-        raise state.error
-    if state.handle is None:
-        from evtctl.compat.formats import SchemaFileError
-
-        raise SchemaFileError(spec.skipped or "no format could be chosen", spec.path)
-    return state.handle.loaded()
+    return _loaded(spec, store_for(config).state(spec))
 
 
-def document_all(units: Sequence[Unit], jobs: int | None = None) -> list[ContractDoc]:
-    """Every unit documented, in order; in worker processes when there are many."""
-    workers = jobs if jobs is not None else max(1, (os.cpu_count() or 1) - 1)
-    if len(units) < PARALLEL_FROM or workers < 2:
-        return [document(u) for u in units]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(1, len(units) // (workers * 4))
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(document, units, chunksize=chunk))
+def unit_policy(unit: Unit) -> str:
+    """The policy a contract is judged under ("" when its versions are in no single
+    format)."""
+    types = {s.schema_type for s in unit.specs if s.schema_type is not None}
+    return unit.config.policy_for(next(iter(types))) if len(types) == 1 else ""
 
 
-def document(unit: Unit) -> ContractDoc:
+def document(unit: Unit, store: ContractStore | None = None) -> ContractDoc:
+    """The doc of one contract, its versions loaded through ``store`` (this process's
+    :func:`store_for` when not given)."""
     from evtctl.compat.formats import SchemaFileError, get_format
+    from evtctl.contracts.store import history_handles
 
+    store = store if store is not None else store_for(unit.config)
+    read_ns = time.time_ns()
     loaded: list[LoadedSchema] = []
     docs: list[VersionDoc] = []
     types: set[str] = set()
+    states: list[VersionState] = []
     for spec in unit.specs:
+        state = store.state(spec)
+        states.append(state)
         if spec.schema_type is None:
             docs.append(VersionDoc(spec.number, spec.schema, None, error=spec.skipped))
             continue
         types.add(spec.schema_type)
         try:
-            schema = load_version(spec, unit.config)
+            schema = _loaded(spec, state)
             rendered = get_format(spec.schema_type).render(schema)
         except SchemaFileError as exc:
             docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type, error=str(exc)))
@@ -147,21 +141,43 @@ def document(unit: Unit) -> ContractDoc:
         loaded.append(schema)
         docs.append(VersionDoc(spec.number, spec.schema, spec.schema_type, rendered,
                                files=tuple((str(p), sha) for p, sha in schema.files.items())))
-    policy = unit.config.policy_for(next(iter(types))) if len(types) == 1 else ""
+    policy = unit_policy(unit)
     if len(types) > 1:
         return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs),
                            error="its versions are in different formats ("
                            + ", ".join(TITLES.get(t, t) for t in sorted(types))
-                           + "), which cannot be compared")
+                           + "), which cannot be compared", read_ns=read_ns)
     if not loaded:
-        return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs))
+        return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs),
+                           read_ns=read_ns)
     fmt = get_format(loaded[0].schema_type)
-    steps = _steps(fmt, loaded, unit.mode, policy, len(docs) != len(loaded))
-    return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs), steps)
+
+    def compare(versions: list[LoadedSchema], mode: str) -> CompatResult:
+        # A history lint compares (every version loaded, in order, one format, a mode that
+        # checks) is compared through lint's cache, which keeps its verdict for lint.
+        found = history_handles(unit.specs, states, mode) if mode == unit.mode else None
+        if found is not None and len(versions) == len(found[1]):
+            return store.cache.check_history(found[0], found[1], mode, policy)
+        return fmt.check(versions, mode, policy, chain=True, examples=False)
+
+    steps = _steps(fmt, compare, loaded, unit.mode, len(docs) != len(loaded))
+    return ContractDoc(unit.topic, unit.contract, unit.mode, policy, tuple(docs), steps,
+                       read_ns=read_ns)
 
 
-def _steps(fmt: Any, loaded: list[LoadedSchema], mode: str, policy: str,
-           missing: bool) -> tuple[StepDoc, ...]:
+def _loaded(spec: VersionSpec, state: VersionState) -> LoadedSchema:
+    """The loaded version; raises the SchemaFileError the store reports."""
+    if state.error is not None:
+        raise state.error
+    if state.handle is None:
+        from evtctl.compat.formats import SchemaFileError
+
+        raise SchemaFileError(spec.skipped or "no format could be chosen", spec.path)
+    return state.handle.loaded()
+
+
+def _steps(fmt: Any, compare: Callable[[list[LoadedSchema], str], CompatResult],
+           loaded: list[LoadedSchema], mode: str, missing: bool) -> tuple[StepDoc, ...]:
     from evtctl.compat.modes import parse_mode
 
     if len(loaded) < 2:
@@ -174,11 +190,8 @@ def _steps(fmt: Any, loaded: list[LoadedSchema], mode: str, policy: str,
         return tuple(StepDoc(v.version, (), None, note=f"not checked: {mode!r} is not a "
                              "compatibility mode") for v in loaded[1:])
     try:
-        if directions:
-            result = fmt.check(loaded, mode, policy, chain=True, examples=False)
-        else:
-            # NONE allows every change; a FULL comparison still says what changed.
-            result = fmt.check(loaded, "FULL", policy, chain=True, examples=False)
+        # NONE allows every change; a FULL comparison still says what changed.
+        result = compare(loaded, mode if directions else "FULL")
     except RecursionError:
         return tuple(StepDoc(v.version, (), None, note="not checked: the schemas are nested "
                              "too deeply to compare") for v in loaded[1:])

@@ -22,9 +22,14 @@ from evtctl.report.org.view import Filters, View, select
 
 if TYPE_CHECKING:
     from evtctl.report.org.catalog.cache import CatalogCache
+    from evtctl.report.org.catalog.output import SiteOutput
 
 # Up to this many services, one drawing shows the whole organisation.
 WHOLE_UP_TO = 60
+# A drawing of more nodes (services and topics) is laid out with bounded effort
+# (:data:`evtctl.report.org.dot.BOUNDED`): on a large drawing the full passes cost seconds
+# and change next to nothing.
+BOUND_FROM = 150
 
 
 def plan(site: Site) -> dict[str, View]:
@@ -40,46 +45,68 @@ def plan(site: Site) -> dict[str, View]:
     return views
 
 
-def write(site: Site, views: dict[str, View], cache: CatalogCache | None = None) -> list[str]:
-    """Write flow.html and the namespace pages; returns notes for the user."""
-    site.flow_pages = {key: "flow.html" if key == "" else
-                       f"flow/{site.slugs.get('flow', key)}.html" for key in views}
-    if "" not in views:
-        site.flow_pages[""] = "flow.html"
-    (site.out / "flow").mkdir(exist_ok=True)
-    program, why = layout.find_dot()
-    sources = {key: dot.render(v, _links(site, key)) for key, v in views.items()}
-    for key, source in sources.items():
-        (site.out / _dot_file(site, key)).write_text(source, encoding="utf-8")
-    notes: list[str] = []
-    svgs: dict[str, str] = {}
-    if program is None:
-        site.flow_note = f"{why}: the event flow is left out; {layout.HOW_TO_GET}."
-        notes.append(site.flow_note)
-    else:
-        version = layout.version(program)
-        cache_keys = {k: cache.svg_key(version, src) if cache else "" for k, src in
-                      sources.items()}
-        for key in sources:
-            hit = cache.svg(cache_keys[key]) if cache else None
+class Flows:
+    """The flow pages of one build: the DOT sources first (page names are known from then
+    on), the layouts of those the cache does not hold while the rest is built
+    (:meth:`layout`, in a thread: Graphviz runs as its own processes), the pages last."""
+
+    def __init__(self, site: Site, output: SiteOutput,
+                 cache: CatalogCache | None = None) -> None:
+        self.site, self.output, self.cache = site, output, cache
+        self.views = plan(site)
+        site.flow_pages = {key: "flow.html" if key == "" else
+                           f"flow/{site.slugs.get('flow', key)}.html" for key in self.views}
+        if "" not in self.views:
+            site.flow_pages[""] = "flow.html"
+        output.folder("flow")
+        self.program, why = layout.find_dot()
+        self.sources = {key: dot.render(v, _links(site, key),
+                                        bounded=len(v.services) + len(v.topics) > BOUND_FROM)
+                        for key, v in self.views.items()}
+        for key, source in self.sources.items():
+            output.write(_dot_file(site, key), source)
+        self.notes: list[str] = []
+        self.svgs: dict[str, str] = {}
+        self.todo: list[str] = []
+        self._keys: dict[str, str] = {}
+        if self.program is None:
+            site.flow_note = f"{why}: the event flow is left out; {layout.HOW_TO_GET}."
+            self.notes.append(site.flow_note)
+            return
+        version = layout.version(self.program)
+        for key, source in self.sources.items():
+            self._keys[key] = cache.svg_key(version, source) if cache else ""
+            hit = cache.svg(self._keys[key]) if cache else None
             if hit is not None:
-                svgs[key] = hit
-        keys = [k for k in sources if k not in svgs]
-        for key, result in zip(keys, layout.svgs(program, [sources[k] for k in keys]),
-                               strict=True):
-            if isinstance(result, layout.LayoutError):
-                notes.append(f"the flow of {key or 'the organisation'} is left out: {result}")
+                self.svgs[key] = hit
             else:
-                svgs[key] = result
-                if cache:
-                    cache.put_svg(cache_keys[key], result)
-    for key, view in views.items():
-        rel = "" if key == "" else "../"
-        (site.out / site.flow_pages[key]).write_text(
-            _page(site, key, view, svgs.get(key), rel, notes), encoding="utf-8")
-    if "" not in views:
-        (site.out / "flow.html").write_text(_overview(site, views), encoding="utf-8")
-    return notes
+                self.todo.append(key)
+
+    def layout(self) -> None:
+        """Lay out the flows the cache did not hold (Graphviz, in parallel)."""
+        if self.program is None or not self.todo:
+            return
+        results = layout.svgs(self.program, [self.sources[k] for k in self.todo])
+        for key, result in zip(self.todo, results, strict=True):
+            if isinstance(result, layout.LayoutError):
+                self.notes.append(f"the flow of {key or 'the organisation'} is left out: "
+                                  f"{result}")
+            else:
+                self.svgs[key] = result
+                if self.cache:
+                    self.cache.put_svg(self._keys[key], result)
+
+    def write(self) -> int:
+        """Write flow.html and the namespace pages (after :meth:`layout`); the number of
+        flow pages."""
+        site = self.site
+        for key, view in self.views.items():
+            rel = "" if key == "" else "../"
+            self.output.write(site.flow_pages[key],
+                              _page(site, key, view, self.svgs.get(key), rel, self.notes))
+        if "" not in self.views:
+            self.output.write("flow.html", _overview(site, self.views))
+        return len(self.views)
 
 
 def _dot_file(site: Site, key: str) -> str:

@@ -9,20 +9,50 @@ from collections.abc import Iterable, Sequence
 from evtctl import __version__
 
 _SPECIAL = re.compile(r"[&<>\"']")
+# A catalogue writes the same names (service ids, topic names, links to their pages) on
+# thousands of pages: each is escaped once per process, then looked up. Only short strings
+# are kept, and the memo is emptied when it grows past this many entries.
+_MEMO_LIMIT = 200_000
+_SHORT = 300
+_escaped: dict[str, str] = {}
+_links: dict[tuple[str, str, str | None], str] = {}
+_badges: dict[tuple[str, str], str] = {}
 
 
 def esc(value: object) -> str:
     s = value if isinstance(value, str) else str(value)
-    return html.escape(s, quote=True) if _SPECIAL.search(s) else s
+    found = _escaped.get(s)
+    if found is not None:
+        return found
+    out = html.escape(s, quote=True) if _SPECIAL.search(s) else s
+    if len(s) <= _SHORT:
+        if len(_escaped) >= _MEMO_LIMIT:
+            _escaped.clear()
+        _escaped[s] = out
+    return out
 
 
 def link(href: str, label: object, cls: str | None = None) -> str:
-    attr = f' class="{esc(cls)}"' if cls else ""
-    return f'<a href="{esc(href)}"{attr}>{esc(label)}</a>'
+    text = label if isinstance(label, str) else str(label)
+    key = (href, text, cls)
+    found = _links.get(key)
+    if found is None:
+        attr = f' class="{esc(cls)}"' if cls else ""
+        found = f'<a href="{esc(href)}"{attr}>{esc(text)}</a>'
+        if len(_links) >= _MEMO_LIMIT:
+            _links.clear()
+        _links[key] = found
+    return found
 
 
 def badge(label: str, kind: str) -> str:
-    return f'<span class="badge {esc(kind)}">{esc(label)}</span>'
+    found = _badges.get((label, kind))
+    if found is None:
+        found = f'<span class="badge {esc(kind)}">{esc(label)}</span>'
+        if len(_badges) >= _MEMO_LIMIT:
+            _badges.clear()
+        _badges[(label, kind)] = found
+    return found
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], empty: str = "none",

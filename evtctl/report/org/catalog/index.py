@@ -82,13 +82,13 @@ def index_page(site: Site) -> str:
                                         len(rows), "topics"), "topics"))
     rows = []
     for c in sorted(contracts, key=lambda c: (c.name, c.topic)):
-        doc = site.docs.get(c.key)
+        mode = site.modes.get(c.key)
         deprecated = ", ".join(f"v{v.version}" for v in c.deprecated)
         rows.append([link(site.contract_url(c.topic, c.name), c.name),
                      link(site.topic_url(c.topic), c.topic),
                      esc(", ".join(f"v{v.version}" for v in c.versions)),
                      esc(deprecated) if deprecated else "",
-                     esc(doc.mode) if doc else ""])
+                     esc(mode[0]) if mode else ""])
     body.append(section("Events", _long(table(["Event", "Topic", "Versions", "Deprecated",
                                                "Compatibility"], rows), len(rows), "events"),
                         "events"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evtctl.findings import Finding
 from evtctl.graph import Edge, EdgeKind, TopicNode
 from evtctl.manifest.model import ContractVersion, EventRef
-from evtctl.report.org.catalog.contracts import StepDoc
+from evtctl.report.org.catalog.contracts import ContractDoc, StepDoc
 from evtctl.report.org.catalog.html import badge, esc, link, page, section, table
 from evtctl.report.org.catalog.sitemap import Site
 
@@ -16,6 +16,14 @@ _TITLES = {"JSON": "JSON Schema", "AVRO": "Avro", "PROTOBUF": "Protobuf"}
 def _events(site: Site, topic: str, events: tuple[EventRef, ...] | None) -> str:
     if events is None:
         return '<span class="muted">every event</span>'
+    key = ("events", topic, *map(str, events))
+    found = site.memo.get(key)
+    if found is None:
+        found = site.memo[key] = _events_html(site, topic, events)
+    return found
+
+
+def _events_html(site: Site, topic: str, events: tuple[EventRef, ...]) -> str:
     node = site.graph.topic(topic)
     out: list[str] = []
     for ref in events:
@@ -45,17 +53,23 @@ def _deprecation_word(site: Site, version: ContractVersion) -> str:
 
 
 def _topic_link(site: Site, name: str) -> str:
-    node = site.graph.topic(name)
-    text = link(site.topic_url(name, REL), name)
-    if node is not None and not node.declared:
-        text += " " + badge("undeclared", "bad")
-    return text
+    found = site.memo.get(("topic", name))
+    if found is None:
+        node = site.graph.topic(name)
+        found = link(site.topic_url(name, REL), name)
+        if node is not None and not node.declared:
+            found += " " + badge("undeclared", "bad")
+        site.memo[("topic", name)] = found
+    return found
 
 
 def _service_link(site: Site, sid: str) -> str:
-    if sid in site.graph.services:
-        return link(site.service_url(sid, REL), sid)
-    return esc(sid)
+    found = site.memo.get(("service", sid))
+    if found is None:
+        found = (link(site.service_url(sid, REL), sid) if sid in site.graph.services
+                 else esc(sid))
+        site.memo[("service", sid)] = found
+    return found
 
 
 def _findings(site: Site, kind: str, key: str) -> str:
@@ -195,16 +209,15 @@ def _edge_events(site: Site, e: Edge) -> str:
 
 
 def _doc_mode(site: Site, topic: str, contract: str) -> str:
-    doc = site.docs.get((topic, contract))
-    return f"{doc.mode} ({doc.policy})" if doc and doc.policy else doc.mode if doc else ""
+    mode, policy = site.modes.get((topic, contract), ("", ""))
+    return f"{mode} ({policy})" if policy else mode
 
 
-def contract_page(site: Site, topic: str, name: str) -> str:
+def contract_page(site: Site, topic: str, name: str, doc: ContractDoc) -> str:
     g = site.graph
     node = g.topics[topic]
     contract = node.contract(name)
     assert contract is not None
-    doc = site.docs[(topic, name)]
     formats = sorted({_TITLES.get(v.schema_type, v.schema_type)
                       for v in doc.versions if v.schema_type})
     facts = [("Topic", _topic_link(site, topic)), ("Owner", _owner_cell(site, topic)),

@@ -1,13 +1,22 @@
 """Build the catalogue: read every contract, lay out the flow, write every page.
 
-The output folder holds only what this build writes: an existing folder is refused unless
-it is empty or an earlier catalogue (it has the marker file), so ``--out .`` cannot wipe a
-project. Pages link with relative paths only and load nothing from the network.
+The output folder holds only what this build writes (:mod:`evtctl.report.org.catalog.output`:
+new, empty, or an earlier catalogue, brought up to date in place). Pages link with relative
+paths only and load nothing from the network.
+
+One build, in order: every page gets its file name; the contracts the cache holds are
+taken from it; the flows' DOT sources are written; worker processes start on the other
+contracts (:mod:`evtctl.report.org.catalog.parallel`) and Graphviz on the flows the cache
+does not hold, while this process writes the service, topic and index pages; last, the
+flow pages, and what was learnt goes to the caches (the catalogue's and lint's).
 """
 
 from __future__ import annotations
 
-import shutil
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -15,14 +24,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evtctl.report.org.catalog import contracts as contract_docs
+from evtctl.report.org.catalog.output import MARKER, OutputError, SiteOutput
 from evtctl.report.org.catalog.sitemap import Site
 from evtctl.report.org.source import OrgInputError, OrgSource
 
 if TYPE_CHECKING:
+    from evtctl.contracts.store import ContractStore
     from evtctl.report.org.catalog.cache import CatalogCache
 
-MARKER = ".evtctl-catalog"
+__all__ = ["MARKER", "CatalogOptions", "CatalogResult", "build", "units"]
+
 ASSETS = ("catalog.css", "catalog.js")
+# A young collection every 50,000 allocations instead of 700, as lint runs: a build makes
+# millions of small objects that live to its end.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -40,25 +55,9 @@ class CatalogResult:
     lint_errors: int = 0
 
 
-def prepare_out(out: Path) -> None:
-    """Make ``out`` ready for a fresh build. Raises OrgInputError."""
-    if out.exists() and not out.is_dir():
-        raise OrgInputError(f"--out {out}: is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise OrgInputError(f"--out {out}: the folder is not empty and holds no earlier "
-                                "catalogue; give a new or empty folder")
-        for child in out.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("built by evtctl catalog; the next build replaces this folder\n")
-
-
-def units(source: OrgSource) -> list[contract_docs.Unit]:
-    store = contract_docs.store_for(source.config, fresh=True)
+def units(source: OrgSource, store: ContractStore) -> list[contract_docs.Unit]:
+    """Every contract to document (the first declaration of a topic, the first contract of
+    a name), with its versions as the store describes them."""
     out = []
     for _owner, topic in source.graph.org.topics():
         if source.graph.topics[topic.name].declaration is not topic:
@@ -74,38 +73,44 @@ def units(source: OrgSource) -> list[contract_docs.Unit]:
 
 def build(source: OrgSource, out: Path, options: CatalogOptions = CatalogOptions()
           ) -> CatalogResult:
+    from evtctl.contracts.store import ContractStore
     from evtctl.report.org.catalog.cache import CatalogCache
 
-    prepare_out(out)
-    site = Site(source.graph, source.config, out, options.today or date.today())
-    cache = CatalogCache.open(options.use_cache)
     try:
-        return _build(source, site, options, cache)
+        output = SiteOutput.open(out)
+    except OutputError as exc:
+        raise OrgInputError(str(exc)) from None
+    site = Site(source.graph, source.config, out, options.today or date.today())
+    site.name_pages()
+    cache = CatalogCache.open(options.use_cache)
+    # Lint's store and cache: versions loaded here are known to lint's next run.
+    store = ContractStore(source.config, use_cache=options.use_cache, check_histories=False)
+    try:
+        with _fewer_collections():
+            return _build(source, site, output, options, cache, store)
     finally:
+        store.close()
         cache.close()
 
 
-def _documents(source: OrgSource, options: CatalogOptions,
-               cache: CatalogCache) -> list[contract_docs.ContractDoc]:
-    """Every contract's doc: from the cache when nothing it is made of changed."""
-    todo = units(source)
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build(source: OrgSource, site: Site, output: SiteOutput, options: CatalogOptions,
+           cache: CatalogCache, store: ContractStore) -> CatalogResult:
+    from evtctl.report.org.catalog import flowpage, index, pages, parallel
+
+    todo = units(source, store)
+    site.modes = {(u.topic, u.contract): (u.mode, contract_docs.unit_policy(u)) for u in todo}
     keys = [cache.doc_key(u) for u in todo]
     found = [cache.doc(k) for k in keys]
-    missing = [i for i, d in enumerate(found) if d is None]
-    computed = contract_docs.document_all([todo[i] for i in missing], options.jobs)
-    for i, doc in zip(missing, computed, strict=True):
-        found[i] = doc
-        cache.put_doc(keys[i], doc)
-    return [d for d in found if d is not None]
-
-
-def _build(source: OrgSource, site: Site, options: CatalogOptions,
-           cache: CatalogCache) -> CatalogResult:
-    from evtctl.report.org.catalog import flowpage, index, pages
-
-    out = site.out
-    docs = _documents(source, options, cache)
-    site.docs = {(d.topic, d.contract): d for d in docs}
     notes: list[str] = list(source.notes)
     lint_errors = 0
     if options.with_lint:
@@ -117,31 +122,77 @@ def _build(source: OrgSource, site: Site, options: CatalogOptions,
         site.placement = place(site.findings, site.graph)
         lint_errors = result.errors
     for folder in ("services", "topics", "contracts", "assets"):
-        (out / folder).mkdir(exist_ok=True)
-    for name in ASSETS:
-        data = resources.files("evtctl.report.org.catalog").joinpath("assets", name)
-        (out / "assets" / name).write_bytes(data.read_bytes())
-    views = flowpage.plan(site)
-    notes += flowpage.write(site, views, cache)
+        output.folder(folder)
+    flows = flowpage.Flows(site, output, cache)
+    cache.release()  # no connection open while worker processes fork
     count = 0
 
-    def write(path: str, text: str) -> None:
-        nonlocal count
-        (out / path).write_text(text, encoding="utf-8")
-        count += 1
+    def write_contract(unit: contract_docs.Unit, doc: contract_docs.ContractDoc) -> None:
+        output.write(site.contract_url(unit.topic, unit.contract),
+                     pages.contract_page(site, unit.topic, unit.contract, doc))
 
-    for sid in sorted(site.graph.services):
-        write(site.service_url(sid), pages.service_page(site, sid))
-    for name in sorted(site.graph.topics):
-        write(site.topic_url(name), pages.topic_page(site, name))
-    for c in site.graph.contracts():
-        write(site.contract_url(c.topic, c.name), pages.contract_page(site, c.topic, c.name))
-    write("search.js", index.search_data(site))
-    write("index.html", index.index_page(site))
-    if site.with_lint:
-        write("findings.html", index.findings_page(site))
+    def own_pages() -> None:
+        nonlocal count
+        layouts.start()  # after the workers forked: Graphviz runs beside them
+        for name in ASSETS:
+            data = resources.files("evtctl.report.org.catalog").joinpath("assets", name)
+            output.write_bytes(f"assets/{name}", data.read_bytes())
+        for sid in sorted(site.graph.services):
+            output.write(site.service_url(sid), pages.service_page(site, sid))
+        for name in sorted(site.graph.topics):
+            output.write(site.topic_url(name), pages.topic_page(site, name))
+        for unit, doc in zip(todo, found, strict=True):
+            if doc is not None:
+                write_contract(unit, doc)
+            else:
+                output.expect(site.contract_url(unit.topic, unit.contract))
+        output.write("search.js", index.search_data(site))
+        output.write("index.html", index.index_page(site))
+        count = len(site.graph.services) + len(site.graph.topics) + 2
+        if site.with_lint:
+            output.write("findings.html", index.findings_page(site))
+            count += 1
+
+    layouts = _Background(flows.layout)
+    missing = [i for i, d in enumerate(found) if d is None]
+    computed = parallel.document_all([todo[i] for i in missing], store, write_contract,
+                                     own_pages, options.jobs)
+    for i, doc in zip(missing, computed, strict=True):
+        found[i] = doc
+        cache.put_doc(keys[i], doc)
+    docs = [d for d in found if d is not None]
+    layouts.wait()
+    count += len(docs) + flows.write()
+    notes += flows.notes
+    output.finish()
     unread = sum(1 for d in docs for v in d.versions if v.error)
     if unread:
         notes.append(f"{unread} schema version{'s' if unread != 1 else ''} could not be read; "
                      "their pages say why")
-    return CatalogResult(count + len(views), tuple(notes), lint_errors)
+    return CatalogResult(count, tuple(notes), lint_errors)
+
+
+class _Background:
+    """A function run in a thread; :meth:`wait` gives back what it raised."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="evtctl-catalog", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # handed to the main thread by wait()
+            self._error = exc
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread.ident is None:
+            self._work()  # never started (nothing ran before the contracts): run it here
+        else:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error

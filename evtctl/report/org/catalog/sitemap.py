@@ -16,7 +16,6 @@ from pathlib import Path
 from evtctl.config import ProjectConfig
 from evtctl.findings import Finding
 from evtctl.graph import OrgGraph
-from evtctl.report.org.catalog.contracts import ContractDoc
 from evtctl.report.org.catalog.findings import Placement
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]")
@@ -50,12 +49,32 @@ class Site:
     config: ProjectConfig
     out: Path
     today: date
-    docs: dict[tuple[str, str], ContractDoc] = field(default_factory=dict)
+    # (topic, contract) -> (mode, policy) it is judged under: what pages other than the
+    # contract's own show of it (known before the contracts are read).
+    modes: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     placement: Placement | None = None  # with --with-lint
     findings: list[Finding] = field(default_factory=list)
     flow_note: str | None = None  # why the flow is left out, when it is
     flow_pages: dict[str, str] = field(default_factory=dict)  # namespace -> page ("": all)
     slugs: Slugs = field(default_factory=Slugs)
+    # HTML of a link or cell that many pages show (a service, a topic, a list of events),
+    # made once per build.
+    memo: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def name_pages(self) -> None:
+        """Give every page its file name now, in a fixed order (services, topics and
+        contracts by name, then owners): names that would collide are told apart the same
+        way whatever order pages are written in, and by whichever process."""
+        g = self.graph
+        for sid in sorted(g.services):
+            self.slugs.get("services", sid)
+        named = set(g.topics) | {e.reply_topic for e in g.edges if e.reply_topic}
+        for name in sorted(named):
+            self.slugs.get("topics", name)
+        for topic, contract in sorted((c.topic, c.name) for c in g.contracts()):
+            self.slugs.get("contracts", topic + "--" + contract)
+        for owner in sorted({n.owner for n in g.services.values() if n.owner}):
+            self.slugs.get("owners", owner)
 
     @property
     def with_lint(self) -> bool:
