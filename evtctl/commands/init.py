@@ -66,7 +66,8 @@ def run(company: str | None, namespace: str | None, service: str | None, owner: 
     for label, value in (("company", company), ("namespace", namespace), ("service", service)):
         if value is None:
             if not interactive:
-                return fail(f"--{label} is required (no terminal to ask on)")
+                return fail(f"--{label} is required (no terminal to ask on)", where="init",
+                            hint=f"give it as --{label} NAME")
             value = typer.prompt(label.capitalize())
         values[label] = value.strip()
     if owner is None and interactive:
@@ -76,7 +77,7 @@ def run(company: str | None, namespace: str | None, service: str | None, owner: 
     try:
         created = scaffold(request)
     except InitError as exc:
-        return fail(str(exc))
+        return fail(str(exc), where="init")
     from evtctl.findings import display_path
 
     sys.stdout.write(f"created {display_path(created.manifest)}\n")

@@ -128,11 +128,13 @@ def provision(
     try:
         code = run_provision(request, _TerminalUi())
     except ProvisionError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+        from evtctl.cli_errors import fail
+
+        raise typer.Exit(fail(str(error), where="provision")) from None
     except KeyboardInterrupt:
-        typer.echo("error: interrupted", err=True)
-        raise typer.Exit(2) from None
+        from evtctl.cli_errors import fail
+
+        raise typer.Exit(fail("interrupted", where="provision")) from None
     raise typer.Exit(code)
 
 

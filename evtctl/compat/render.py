@@ -1,7 +1,8 @@
 """Render a :class:`CompatResult` as JSON or as plain sentences a reviewer can read.
 
 Renderers never print; they return text. The command decides where it goes (and adds colour
-on a terminal).
+on a terminal). The JSON follows the key convention of every evtctl JSON output
+(``docs/output.md``): camelCase keys and a top-level ``formatVersion``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from evtctl.compat.jsonschema.wording import describe
 if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult
 
+FORMAT_VERSION = 1
+
 
 def to_json_data(result: CompatResult) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
@@ -22,15 +25,16 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "type": c.type,
             "path": c.path,
             "compatible": c.compatible,
-            "from_version": c.from_version,
-            "to_version": c.to_version,
+            "fromVersion": c.from_version,
+            "toVersion": c.to_version,
             "direction": c.direction,
         }
         if c.has_example:
             item["example"] = c.example
-            item["example_note"] = c.example_note
+            item["exampleNote"] = c.example_note
         changes.append(item)
     return {
+        "formatVersion": FORMAT_VERSION,
         "compatible": result.compatible,
         "mode": result.mode,
         "policy": result.policy,

@@ -23,6 +23,7 @@ ID = "EVT407"
 NAME = "shared-consumer-group"
 SUMMARY = "A consumer group must belong to one service."
 CATEGORY = "references"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
