@@ -109,7 +109,7 @@ def near_misses(data: object) -> list[NearMiss]:
              or (service and (sections or company)) or (company and sections))
     if not looks:
         return []
-    what = _what(service, sections, company)
+    what = _what(service, [s for s in SECTIONS if _key_for(data, s) is not None], company)
     out: list[NearMiss] = []
     if key is not None and key != "apiVersion":
         out.append(NearMiss("EVT005", f"key {key!r} is not a manifest key; did you mean "
@@ -139,22 +139,24 @@ def near_misses(data: object) -> list[NearMiss]:
     return out
 
 
-def _what(service: bool, sections: bool, company: bool) -> str:
-    parts = [p for p, on in (("kind: Service", service), ("topics, consumes or produces",
-                                                           sections),
-                             ("metadata.company", company)) if on]
-    return ", ".join(parts) or "an apiVersion naming evtctl"
+def _what(service: bool, sections: list[str], company: bool) -> str:
+    parts = (["kind: Service"] if service else []) + sections + (
+        ["metadata.company"] if company else [])
+    if not parts:
+        return "its apiVersion names evtctl"
+    return "it has " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+                        else parts[0])
 
 
 def unsupported_version(value: str) -> str:
     """The message for ``apiVersion: evtctl/<something this evtctl does not read>``."""
     close = ""
-    if re.fullmatch(r"evtctl/\s*v?1\s*", value.lower()) or is_typo_of(value, API_VERSION):
-        close = f"; did you mean {API_VERSION!r}?"
-    elif re.fullmatch(r"evtctl/v\d+", value):
+    if re.fullmatch(r"evtctl/v\d+", value):
         return (f"apiVersion {value!r} is a manifest format this evtctl does not know (it "
                 f"reads {API_VERSION!r}); upgrade evtctl, or write the manifest in "
                 f"{API_VERSION!r}")
+    if re.fullmatch(r"evtctl/\s*v?1\s*", value.lower()) or is_typo_of(value, API_VERSION):
+        close = f"; did you mean {API_VERSION!r}?"
     return f"apiVersion {value!r} is not supported; this evtctl reads {API_VERSION!r}{close}"
 
 

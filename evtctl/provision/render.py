@@ -21,7 +21,8 @@ FORMAT_VERSION = 1
 def render_json(plan: Plan, *, applied: bool = False) -> str:
     """The plan as JSON in the convention of every evtctl JSON output (``docs/output.md``):
     ``formatVersion`` first, camelCase keys; Kafka's own names (``config.<name>``) as is."""
-    data: dict[str, object] = {"formatVersion": FORMAT_VERSION, **_camel(plan.as_dict())}
+    data: dict[str, object] = {"formatVersion": FORMAT_VERSION}
+    data.update({_camel_key(k): _camel(v) for k, v in plan.as_dict().items()})
     if applied:
         data["applied"] = sum(1 for a in plan.actions if a.status is Status.APPLIED)
         data["succeeded"] = plan.succeeded
