@@ -18,9 +18,13 @@ Key names count when they are the manifest's own keys misspelled (``Kind``, ``me
 
 The loader's cheap pre-filter, :func:`may_hold_manifest`, runs on the raw bytes of every
 YAML file before anything is parsed; it lets through every file in which any of the above
-could be found (case-insensitively: a line whose key starts with ``api`` or ends in
-``version`` after some other letters, ``evtc``/``evctl``/``etvctl``/``evtlc``/``evtcl``, or
-``kind: service``), so a near miss is never dropped before it is looked at.
+could be found, so a near miss is never dropped before it is looked at: ``evtc``, ``evctl``,
+``etvctl``, ``evtlc`` or ``evtcl`` anywhere (any case: every value close to ``evtctl/v1``
+holds one); a line whose key starts with ``api`` or ends in ``version`` after other letters
+(any case), other than ``apiVersion`` itself (an exact key with a value naming no evtctl
+is a near miss only with ``kind: Service`` or a section); ``kind: service`` (any case); or
+a top-level ``topics:``, ``consumes:`` or ``produces:``. Kubernetes objects other than a
+``Service``, compose files and CI workflows match none of these and are not parsed.
 """
 
 from __future__ import annotations
@@ -39,14 +43,40 @@ API_PREFIX = "evtctl/"
 TOP_KEYS = ("apiVersion", "kind", "metadata", "topics", "consumes", "produces")
 SECTIONS = ("topics", "consumes", "produces")
 
-_PREFILTER = re.compile(
-    rb"""(?im)^[ \t-]*["']?(?:api[\w-]*|[\w-]+version)["']?[ \t]*:"""
-    rb"""|evtc|evctl|etvctl|evtlc|evtcl|kind[ \t]*:[ \t]*["']?service""")
+_TOKENS = re.compile(rb"evtc|evctl|etvctl|evtlc|evtcl")
+# Matched at the start of a line only (``match`` with a position): a regular expression
+# scanning every line of a file costs many times more than these substring searches.
+_API_KEY = re.compile(rb"""[ \t-]*["']?(api[\w-]*|[\w-]+version)["']?[ \t]*:""")
+_KIND = re.compile(rb"""[ \t-]*kind[ \t]*:[ \t]*["']?service""")
+_SECTION = re.compile(rb"""(?:topics|consumes|produces)[ \t]*:""")
 
 
 def may_hold_manifest(raw: bytes) -> bool:
     """False only when no document of the file can be a manifest or a near miss."""
-    return _PREFILTER.search(raw) is not None
+    low = raw.lower()
+    if _TOKENS.search(low) is not None:
+        return True
+    for needle in (b"api", b"version"):
+        at = low.find(needle)
+        while at >= 0:
+            if not raw.startswith(b"apiVersion", at - (3 if needle == b"version" else 0)):
+                found = _API_KEY.match(low, low.rfind(b"\n", 0, at) + 1)
+                if found is not None and raw[found.start(1):found.end(1)] != b"apiVersion":
+                    return True
+            at = low.find(needle, at + 1)
+    if b"service" in low:
+        at = low.find(b"kind")
+        while at >= 0:
+            if _KIND.match(low, low.rfind(b"\n", 0, at) + 1):
+                return True
+            at = low.find(b"kind", at + 1)
+    for needle in (b"topics", b"consumes", b"produces"):
+        at = raw.find(needle)
+        while at >= 0:
+            if (at == 0 or raw[at - 1] == 10) and _SECTION.match(raw, at):  # 10: "\n"
+                return True
+            at = raw.find(needle, at + 1)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
