@@ -59,9 +59,13 @@ def may_hold_manifest(raw: bytes) -> bool:
     for needle in (b"api", b"version"):
         at = low.find(needle)
         while at >= 0:
-            if not raw.startswith(b"apiVersion", at - (3 if needle == b"version" else 0)):
-                found = _API_KEY.match(low, low.rfind(b"\n", 0, at) + 1)
-                if found is not None and raw[found.start(1):found.end(1)] != b"apiVersion":
+            found = _API_KEY.match(low, low.rfind(b"\n", 0, at) + 1)
+            if found is not None:
+                if raw[found.start(1):found.end(1)] != b"apiVersion":
+                    return True  # a key that may be apiVersion misspelt
+                end = raw.find(b"\n", found.end())
+                value = raw[found.end():end if end >= 0 else len(raw)].split(b"#")[0]
+                if evtctl_like(value.decode("utf-8", "replace").strip().strip("'\"")):
                     return True
             at = low.find(needle, at + 1)
     if b"service" in low:
@@ -71,11 +75,11 @@ def may_hold_manifest(raw: bytes) -> bool:
                 return True
             at = low.find(b"kind", at + 1)
     for needle in (b"topics", b"consumes", b"produces"):
-        at = raw.find(needle)
+        at = low.find(needle)
         while at >= 0:
-            if (at == 0 or raw[at - 1] == 10) and _SECTION.match(raw, at):  # 10: "\n"
+            if (at == 0 or low[at - 1] == 10) and _SECTION.match(low, at):  # 10: "\n"
                 return True
-            at = raw.find(needle, at + 1)
+            at = low.find(needle, at + 1)
     return False
 
 
@@ -111,14 +115,28 @@ def _value(data: LDict, target: str) -> Any:
     return None if key is None else data[key]
 
 
-def _signals(data: LDict) -> tuple[bool, bool, bool]:
-    """(kind is Service, a topics/consumes/produces section, metadata with a company)."""
-    kind = _value(data, "kind")
-    service = isinstance(kind, str) and (kind.lower() == "service" or is_typo_of(kind, "Service"))
-    sections = any(_key_for(data, s) is not None for s in SECTIONS)
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    service: bool  # kind: Service (the key spelt right but for case)
+    sections: bool  # topics, consumes or produces (spelt right but for case)
+    loose_service: bool  # the same, with the key misspelt too
+    loose_sections: bool
+    company: bool  # metadata with a company (either key misspelt or not)
+
+
+def _signals(data: LDict) -> _Signals:
+    def is_service(value: object) -> bool:
+        return isinstance(value, str) and (value.lower() == "service"
+                                           or is_typo_of(value, "Service"))
+
+    keys = {k.lower(): k for k in data if isinstance(k, str)}
     meta = _value(data, "metadata")
-    company = isinstance(meta, LDict) and _key_for(meta, "company") is not None
-    return service, sections, company
+    return _Signals(
+        service="kind" in keys and is_service(data[keys["kind"]]),
+        sections=any(s in keys for s in SECTIONS),
+        loose_service=is_service(_value(data, "kind")),
+        loose_sections=any(_key_for(data, s) is not None for s in SECTIONS),
+        company=isinstance(meta, LDict) and _key_for(meta, "company") is not None)
 
 
 def is_manifest(data: object) -> bool:
@@ -133,13 +151,18 @@ def near_misses(data: object) -> list[NearMiss]:
         return []
     key = _key_for(data, "apiVersion")
     value = data.get(key) if key is not None else None
-    service, sections, company = _signals(data)
-    shaped = service or sections or company
-    looks = (evtctl_like(value) or (key is not None and key != "apiVersion" and shaped)
-             or (service and (sections or company)) or (company and sections))
+    s = _signals(data)
+    # Each way in needs a trace the loader's pre-filter looks for (an apiVersion-like key or
+    # value, "kind: service", a section key at the start of a line), so none is filtered out.
+    looks = (evtctl_like(value)
+             or (key is not None and key != "apiVersion"
+                 and (s.loose_service or s.loose_sections or s.company))
+             or (s.service and (s.loose_sections or s.company))
+             or (s.sections and (s.company or s.loose_service)))
     if not looks:
         return []
-    what = _what(service, [s for s in SECTIONS if _key_for(data, s) is not None], company)
+    what = _what(s.loose_service, [x for x in SECTIONS if _key_for(data, x) is not None],
+                 s.company)
     out: list[NearMiss] = []
     if key is not None and key != "apiVersion":
         out.append(NearMiss("EVT005", f"key {key!r} is not a manifest key; did you mean "
