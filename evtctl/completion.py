@@ -33,6 +33,21 @@ def _modes(_ctx: Any) -> list[str]:
     return list(MODES)
 
 
+def _policies(ctx: Any) -> list[str]:
+    """The policies of the ``--schema-type`` given, else of every format installed."""
+    from evtctl.compat.formats import SCHEMA_TYPES, get_format
+
+    chosen = (getattr(ctx, "params", {}) or {}).get("schema_type")
+    types = [getattr(chosen, "value", chosen)] if chosen else list(SCHEMA_TYPES)
+    out: list[str] = []
+    for schema_type in types:
+        try:
+            out.extend(p for p in get_format(str(schema_type)).policies if p not in out)
+        except (ImportError, KeyError):  # a format whose package is not there
+            continue
+    return out
+
+
 def _diff_fail_on(_ctx: Any) -> list[str]:
     from evtctl.diff.result import FAIL_ON
 
@@ -69,7 +84,7 @@ def _environments(ctx: Any) -> list[str]:
 # command name -> parameter name -> candidates
 COMPLETIONS: Mapping[str, Mapping[str, Values]] = {
     "lint": {"format": _lint_formats, "fail_on": _fixed("error", "warning")},
-    "compat": {"mode": _modes},
+    "compat": {"mode": _modes, "policy": _policies},
     "diff": {"format": _fixed("text", "json", "markdown"), "fail_on": _diff_fail_on},
     "provision": {"output_format": _fixed("text", "json"), "env": _environments},
     "rules": {"rule": _rules, "format": _fixed("text", "json")},

@@ -26,6 +26,7 @@ DEFAULT_MODES: Mapping[str, str] = {
     "private": "NONE",
 }
 DEFAULT_POLICY = "lenient"
+DEFAULT_PROTOBUF_POLICY = "confluent"
 
 
 class ConfigError(Exception):
@@ -72,6 +73,8 @@ class ProjectConfig:
     default_modes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MODES))
     contract_modes: Mapping[str, str] = field(default_factory=dict)
     allow_remote_refs: bool = False
+    protobuf_policy: str = DEFAULT_PROTOBUF_POLICY
+    proto_include_paths: tuple[Path, ...] = ()  # resolved
     ignores: tuple[Ignore, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=dict)
     # Where names are written in the file, (line, column), keyed "rules/<key>",
@@ -87,6 +90,15 @@ class ProjectConfig:
         if override:
             return override
         return self.default_modes.get(kind or "private", "NONE")
+
+    def policy_for(self, schema_type: str) -> str:
+        """The compatibility policy of a format: JSON Schema's strict/lenient, Protobuf's
+        confluent/wire; Avro has none ("")."""
+        if schema_type == "JSON":
+            return self.policy
+        if schema_type == "PROTOBUF":
+            return self.protobuf_policy
+        return ""
 
 
 def find_config(search_from: Sequence[Path], *, within: Path | None = None) -> Path | None:
@@ -202,6 +214,10 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
         default_modes=modes,
         contract_modes=dict(compat.get("contracts") or {}),
         allow_remote_refs=bool(compat.get("allowRemoteRefs", False)),
+        protobuf_policy=(compat.get("protobuf") or {}).get("policy", DEFAULT_PROTOBUF_POLICY),
+        proto_include_paths=tuple(
+            (path.resolve().parent / folder).resolve()
+            for folder in (compat.get("protobuf") or {}).get("includePaths") or ()),
         ignores=ignores,
         environments=environments,
         locations=_locations(data),

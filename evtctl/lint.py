@@ -29,12 +29,17 @@ from pathlib import Path
 from typing import Literal
 
 from evtctl.config import ProjectConfig
+from evtctl.contracts.store import ContractStore
 from evtctl.findings import Finding, LintResult, Location, Problem, Severity, sort_findings
 from evtctl.manifest.discovery import PathNotFound
 from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.manifest.model import Organisation, Service
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
+
+# The rules that read contract versions from the store, and the one that compares histories.
+CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506")
+HISTORY_RULE = "EVT505"
 
 FailOn = Literal["error", "warning"]
 FAIL_ON: tuple[FailOn, ...] = ("error", "warning")
@@ -97,27 +102,43 @@ def lint_paths(paths: Sequence[Path], config: ProjectConfig,
                options: LintOptions = LintOptions()) -> LintResult:
     """Load the manifests below ``paths`` (the whole project when they lie inside one) and
     check those below ``paths``. Raises PathNotFound."""
-    from evtctl.rules.contract_schemas import Prefetch
-
     scope = lint_scope(paths, config)
-    # On a large organisation, worker processes load the schemas while the manifests are read.
-    prefetch = Prefetch(config, options.use_cache)
+    # On a large organisation, worker processes load the schemas while the manifests are read
+    # (those of the manifests checked: the others are only read for references).
+    store = _store(config, options)
 
-    def feed(services: list[Service]) -> None:
-        prefetch.feed([s for s in services if scope.covers(s.file)])
+    def expect(services: Sequence[Service]) -> None:
+        store.expect([s for s in services if scope.covers(s.file)])
 
     try:
         with _fewer_collections():
-            loaded = load_organisation(scope.load, on_services=feed)
-            return _lint(loaded, config, options, {"prefetch": prefetch}, scope)
+            loaded = load_organisation(scope.load, on_services=expect)
+            return _lint(loaded, config, options, store, scope)
     finally:
-        prefetch.close()
+        store.close()
 
 
 def lint_loaded(loaded: LoadResult, config: ProjectConfig,
                 options: LintOptions = LintOptions()) -> LintResult:
-    with _fewer_collections():
-        return _lint(loaded, config, options, {}, None)
+    store = _store(config, options)
+    try:
+        with _fewer_collections():
+            return _lint(loaded, config, options, store, None)
+    finally:
+        store.close()
+
+
+def _store(config: ProjectConfig, options: LintOptions) -> ContractStore:
+    """The run's contract store, told which contract rules will read it."""
+    from evtctl.rules import find_rule
+
+    def active(rule_id: str) -> bool:
+        spec = find_rule(rule_id)
+        return spec is not None and severity_for(spec, config) is not None
+
+    return ContractStore(config, use_cache=options.use_cache,
+                         check_histories=active(HISTORY_RULE),
+                         load_versions=any(active(r) for r in CONTRACT_RULES))
 
 
 @contextlib.contextmanager
@@ -132,26 +153,19 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,
-          memo: dict[object, object], scope: Scope | None) -> LintResult:
+          store: ContractStore, scope: Scope | None) -> LintResult:
     checked_files, read_only, notes = _checked_files(loaded, scope)
     org = loaded.org
     checked_org = org if not read_only else Organisation(
         tuple(s for s in org.services if s.file in checked_files), org.failed)
-    shared = dict(memo)  # one memo for both views: schemas are loaded once
     today = options.today or date.today()
     contexts = {
-        "organisation": Context(org=org, config=config, today=today,
-                                use_cache=options.use_cache, memo=shared),
-        "service": Context(org=checked_org, config=config, today=today,
-                           use_cache=options.use_cache, memo=shared),
+        "organisation": Context(org=org, config=config, today=today, contracts=store),
+        "service": Context(org=checked_org, config=config, today=today, contracts=store),
     }
-    prefetch = shared.get("prefetch")
-    if read_only and scope is not None and prefetch is not None:
-        from evtctl.rules.contract_schemas import Prefetch
-
-        # Services checked because a schema they name was given were not fed while loading.
-        assert isinstance(prefetch, Prefetch)
-        prefetch.feed([s for s in checked_org.services if not scope.covers(s.file)])
+    if read_only and scope is not None:
+        # Services checked because a schema they name was given were not expected yet.
+        store.expect([s for s in checked_org.services if not scope.covers(s.file)])
     specs = {spec.id: spec for spec in all_rules()}
     raw: list[Finding] = []
     for rp in loaded.problems:

@@ -7,6 +7,7 @@ runs, so ``evtctl --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,9 +20,10 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-class PolicyName(StrEnum):
-    strict = "strict"
-    lenient = "lenient"
+class SchemaType(StrEnum):
+    JSON = "JSON"
+    AVRO = "AVRO"
+    PROTOBUF = "PROTOBUF"
 
 
 EXIT_OK, EXIT_INCOMPATIBLE, EXIT_USAGE = 0, 1, 2
@@ -33,19 +35,29 @@ def register(app: typer.Typer) -> None:
         "compat",
         help=(
             "Check schema versions of one contract, oldest first; the last file is the "
-            "candidate. Exit 0 compatible, 1 incompatible, 2 unreadable input or bad usage."
+            "candidate. The format comes from the extension (.json/.yaml JSON Schema, .avsc "
+            "Avro, .proto Protobuf) or --schema-type. Exit 0 compatible, 1 incompatible, 2 "
+            "unreadable input or bad usage."
         ),
     )(compat)
 
 
 def compat(
-    files: Annotated[list[Path], typer.Argument(help="Schema files (JSON or YAML), oldest first.")],
+    files: Annotated[list[Path], typer.Argument(help="Schema files, oldest first.")],
     mode: Annotated[
         str, typer.Option("--mode", "-m", help="BACKWARD, FORWARD, FULL, *_TRANSITIVE or NONE.")
     ] = "BACKWARD",
     policy: Annotated[
-        PolicyName, typer.Option("--policy", help="strict (Schema Registry default) or lenient.")
-    ] = PolicyName.lenient,
+        str | None,
+        typer.Option("--policy", help="JSON Schema: lenient (default) or strict (Schema "
+                     "Registry's default); Protobuf: confluent (default) or wire; Avro has "
+                     "none."),
+    ] = None,
+    schema_type: Annotated[
+        SchemaType | None,
+        typer.Option("--schema-type", help="Read every file as this format (Schema Registry's "
+                     "names), whatever its extension."),
+    ] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json.")
     ] = OutputFormat.text,
@@ -53,44 +65,86 @@ def compat(
         bool, typer.Option("--examples/--no-examples", help="Search for an example breaking event.")
     ] = True,
     allow_remote: Annotated[
-        bool, typer.Option("--allow-remote", help="Accept remote $refs (not fetched).")
+        bool, typer.Option("--allow-remote", help="JSON Schema: accept remote $refs (never "
+                           "fetched).")
     ] = False,
+    message: Annotated[
+        str | None, typer.Option("--message", help="Protobuf: the message to compare (full "
+                                 "name; default: the first message of each file).")
+    ] = None,
+    include: Annotated[
+        list[Path] | None, typer.Option("--include", "-I", help="Protobuf: an import root "
+                                        "(repeatable); each file's folder is searched first.")
+    ] = None,
+    reference: Annotated[
+        list[Path] | None, typer.Option("--reference", help="Avro: a file defining named "
+                                        "types the schemas use (repeatable, in order).")
+    ] = None,
 ) -> None:
-    raise typer.Exit(
-        run(files, mode, policy.value, output.value, examples=examples, allow_remote=allow_remote)
-    )
+    options = Options(policy=policy, schema_type=schema_type.value if schema_type else None,
+                      examples=examples, allow_remote=allow_remote, message=message,
+                      include=tuple(include or ()), references=tuple(reference or ()))
+    raise typer.Exit(run(files, mode, output.value, options))
 
 
-def run(
-    files: list[Path],
-    mode: str,
-    policy: str,
-    output: str,
-    *,
-    examples: bool = True,
-    allow_remote: bool = False,
-) -> int:
+@dataclass(frozen=True)
+class Options:
+    policy: str | None = None
+    schema_type: str | None = None
+    examples: bool = True
+    allow_remote: bool = False
+    message: str | None = None
+    include: tuple[Path, ...] = ()
+    references: tuple[Path, ...] = ()
+
+
+def run(files: list[Path], mode: str, output: str, options: Options = Options()) -> int:
     """Do the work of the command; returns the exit status. Errors go to stderr as one line."""
+    from dataclasses import replace
+
     from evtctl.compat import MODES
-    from evtctl.compat.formats import SchemaFileError
-    from evtctl.compat.jsonschema import check_versions
-    from evtctl.compat.jsonschema.schemafile import load_schema_file
+    from evtctl.compat.formats import (
+        TITLES,
+        LoadOptions,
+        SchemaFileError,
+        choose_format,
+        get_format,
+    )
 
     if mode.upper() not in MODES:
         return _fail(f"unknown --mode {mode!r}; expected one of {', '.join(MODES)}")
     if len(files) < 2:
         return _fail("give at least two schema files: the earlier version(s) and the candidate")
+    types = {path: choose_format(path.name, options.schema_type).schema_type for path in files}
+    if len(set(types.values())) != 1:
+        shown = ", ".join(f"{path.name} is {TITLES.get(t or '', t)}" for path, t in types.items())
+        return _fail(f"the files are in different formats ({shown}); a contract's versions "
+                     "share one format (--schema-type reads them all as one)")
+    schema_type = types[files[0]]
+    assert schema_type is not None
+    fmt = get_format(schema_type)
+    policy = options.policy if options.policy is not None else (
+        fmt.policies[0] if fmt.policies else "")
+    if policy and policy not in fmt.policies:
+        known = ", ".join(fmt.policies) if fmt.policies else "none (omit --policy)"
+        return _fail(f"{fmt.title} has no policy {policy!r}; its policies: {known}")
+    load = LoadOptions(allow_remote=options.allow_remote,
+                       include_paths=tuple(p.resolve() for p in options.include),
+                       message=options.message,
+                       references=tuple(p.resolve() for p in options.references))
     try:
-        versions = [
-            load_schema_file(path, number, allow_remote=allow_remote)
-            for number, path in enumerate(files, start=1)
-        ]
-        result = check_versions(versions, mode.upper(), policy, examples=examples)
+        versions = [fmt.load(path, number, load) for number, path in enumerate(files, start=1)]
+        result = fmt.check(versions, mode.upper(), policy, chain=False,
+                           examples=options.examples)
     except SchemaFileError as exc:
         return _fail(str(exc))
     except RecursionError:
         return _fail("schemas are nested too deeply to compare")
-    _write(result, output)
+    for version in versions:
+        for d in version.diagnostics:
+            where = f"{d.path}:{d.line}:{d.column}" if d.line else str(d.path)
+            sys.stderr.write(f"evtctl compat: warning: {where}: {d.message} (compared anyway)\n")
+    _write(replace(result, schema_type=schema_type), output)
     return EXIT_OK if result.compatible else EXIT_INCOMPATIBLE
 
 
@@ -120,7 +174,7 @@ def _write_rich(result: object) -> None:
     console.print(f"[{style}]{escape(verdict_line(result))}[/]")
     for change in result.changes:
         colour = "green" if change.compatible else "red"
-        first, *rest = change_lines(change)
+        first, *rest = change_lines(change, result.schema_type)
         console.print(f"[{colour}]{escape(first)}[/]")
         for line in rest:
             console.print(escape(line))

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from evtctl.compat import Change, CompatResult
+from evtctl.compat.realpaths import RealPaths
 
 # Confluent's names for the formats (the registry's ``schemaType``), in the order users meet them.
 SCHEMA_TYPES: tuple[str, ...] = ("JSON", "AVRO", "PROTOBUF")
+# What users call each format.
+TITLES: Mapping[str, str] = {"JSON": "JSON Schema", "AVRO": "Avro", "PROTOBUF": "Protobuf"}
 # File name suffixes that pick a format when a contract does not say ``schemaType``.
 EXTENSIONS: Mapping[str, str] = {
     ".json": "JSON",
@@ -144,12 +147,16 @@ class ContractFormat(Protocol):
         """The format and the versions of every library its verdicts rest on (cache keys)."""
         ...
 
-    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+    def load(self, path: Path, version: int, options: LoadOptions, *,
+             paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:
         """Load ``path`` as version ``version``, with the local files it references.
 
         Raises :class:`SchemaFileError` with the place and kind of the first fatal problem;
         problems that leave the version comparable are ``diagnostics``. Never fetches
-        anything remote; bounded in time and memory on hostile input."""
+        anything remote; bounded in time and memory on hostile input. ``paths`` is the run's
+        memo of resolved paths (share it: resolving is a large part of loading many small
+        files); ``data`` is the main file's bytes when the caller has read them already (the
+        digest in ``files`` must then be of exactly these bytes)."""
         ...
 
     def check(self, versions: Sequence[LoadedSchema], mode: str, policy: str, *,
@@ -194,27 +201,25 @@ class FormatChoice:
     """The format a contract version is in, or why none could be chosen."""
 
     schema_type: str | None
-    reason: str | None = None  # set when ``schema_type`` is None
-    candidates: tuple[str, ...] = field(default=())
+    reason: str | None = None  # why ``schema_type`` is None
+    assumed: bool = False  # no schemaType and an extension no format claims: read as JSON Schema
 
 
 def choose_format(schema_file: str, schema_type: str | None) -> FormatChoice:
     """The format of a version: the contract's ``schemaType`` when given, else the file's
-    extension. Cheap: imports no format."""
+    extension. A file whose extension no format claims is read as JSON Schema, the only
+    format of evtctl's first release (``assumed``), so existing manifests keep working.
+    Cheap: imports no format."""
     if schema_type is not None:
         name = schema_type.upper()
         if name in SCHEMA_TYPES:
             return FormatChoice(name)
         return FormatChoice(None, f"schemaType {schema_type!r} is not one of "
-                            f"{', '.join(SCHEMA_TYPES)}", SCHEMA_TYPES)
-    suffix = Path(schema_file).suffix.lower()
-    found = EXTENSIONS.get(suffix)
+                            f"{', '.join(SCHEMA_TYPES)}")
+    found = EXTENSIONS.get(Path(schema_file).suffix.lower())
     if found is not None:
         return FormatChoice(found)
-    known = ", ".join(sorted(EXTENSIONS))
-    return FormatChoice(None, f"cannot tell the format of {schema_file!r} from its extension "
-                        f"(known: {known}); name the file by its format or set the contract's "
-                        "schemaType", SCHEMA_TYPES)
+    return FormatChoice("JSON", assumed=True)
 
 
 _LOADED: dict[str, ContractFormat] = {}
@@ -230,7 +235,7 @@ def get_format(schema_type: str) -> ContractFormat:
 
 
 __all__ = [
-    "EXTENSIONS", "SCHEMA_TYPES", "ContractFormat", "Diagnostic", "FormatChoice", "LoadOptions",
-    "LoadedSchema", "RegistrySchema", "SchemaErrorKind", "SchemaFileError", "choose_format",
-    "get_format",
+    "EXTENSIONS", "SCHEMA_TYPES", "TITLES", "ContractFormat", "Diagnostic", "FormatChoice",
+    "LoadOptions", "LoadedSchema", "RegistrySchema", "SchemaErrorKind", "SchemaFileError",
+    "choose_format", "get_format",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from evtctl.compat.jsonschema.wording import describe
+from evtctl.compat.formats import get_format
 
 if TYPE_CHECKING:
     from evtctl.compat import Change, CompatResult
@@ -36,6 +36,7 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
     return {
         "formatVersion": FORMAT_VERSION,
         "compatible": result.compatible,
+        "schemaType": result.schema_type,
         "mode": result.mode,
         "policy": result.policy,
         "changes": changes,
@@ -48,14 +49,15 @@ def to_json(result: CompatResult) -> str:
 
 def verdict_line(result: CompatResult) -> str:
     broken = sum(1 for c in result.changes if not c.compatible)
+    under = f"{result.mode} ({result.policy})" if result.policy else result.mode
     if result.compatible:
-        return (f"compatible under {result.mode} ({result.policy}): "
+        return (f"compatible under {under}: "
                 f"{len(result.changes)} change(s), all allowed")
-    return (f"INCOMPATIBLE under {result.mode} ({result.policy}): "
+    return (f"INCOMPATIBLE under {under}: "
             f"{broken} of {len(result.changes)} change(s) not allowed")
 
 
-def change_lines(change: Change) -> list[str]:
+def change_lines(change: Change, schema_type: str = "JSON") -> list[str]:
     """The lines for one change: status, kind, path, explanation, and the example if any."""
     status = "allowed" if change.compatible else "NOT ALLOWED"
     reader, writer = (
@@ -65,7 +67,7 @@ def change_lines(change: Change) -> list[str]:
     )
     lines = [
         f"[{status}] v{change.from_version} -> v{change.to_version} {change.type} at {change.path}",
-        f"    {describe(change.type)} "
+        f"    {get_format(schema_type).describe(change)} "
         f"(a consumer on v{reader} reading events written with v{writer})",
     ]
     if change.has_example:
@@ -82,5 +84,5 @@ def change_lines(change: Change) -> list[str]:
 def to_text(result: CompatResult) -> str:
     lines = [verdict_line(result)]
     for change in result.changes:
-        lines.extend(change_lines(change))
+        lines.extend(change_lines(change, result.schema_type))
     return "\n".join(lines) + "\n"

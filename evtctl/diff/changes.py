@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from evtctl.compat.formats import TITLES
 from evtctl.diff.sides import Side, Where
 from evtctl.manifest.model import (
     Consume,
@@ -37,7 +38,7 @@ from evtctl.manifest.model import (
 
 if TYPE_CHECKING:
     from evtctl.compat import Change as CompatChange
-    from evtctl.compat.jsonschema import SchemaVersion
+    from evtctl.compat.formats import LoadedSchema
 
 
 class Kind(StrEnum):
@@ -376,24 +377,28 @@ def _review_added(old: Side, new: Side, before: tuple[Topic, Contract],
                   after: tuple[Topic, Contract], number: int) -> SchemaReview:
     (bt, bc), (at, ac) = before, after
     bv, av = _by_number(bc.versions), _by_number(ac.versions)
-    this = new.schema(av[number])
+    this = new.schema(ac, av[number])
     if isinstance(this, str):
         return SchemaReview(error=this)
-    earlier: list[SchemaVersion] = []
+    earlier: list[LoadedSchema] = []
     notes: list[str] = []
     for n in sorted(bv.keys() | av.keys()):
         if n >= number:
             continue
         # Versions removed in this change still count: their events may be in the log.
-        loaded = new.schema(av[n]) if n in av else old.schema(bv[n])
+        loaded = new.schema(ac, av[n]) if n in av else old.schema(bc, bv[n])
         if isinstance(loaded, str):
             notes.append(f"v{n} not compared: {loaded}")
+        elif loaded.schema_type != this.schema_type:
+            notes.append(f"v{n} not compared: it is {TITLES[loaded.schema_type]} and "
+                         f"v{number} is {TITLES[this.schema_type]} (EVT506)")
         else:
             earlier.append(loaded)
     if not earlier:
         return SchemaReview(notes=tuple(notes))
-    modes = _modes((mode_of(old, bt, bc), old.config.policy),
-                   (mode_of(new, at, ac), new.config.policy))
+    kind = this.schema_type
+    modes = _modes(kind, (mode_of(old, bt, bc), old.config.policy_for(kind)),
+                   (mode_of(new, at, ac), new.config.policy_for(kind)))
     return _run_checks([*earlier, this], modes, tuple(notes), edited=False)
 
 
@@ -402,7 +407,7 @@ def _review_edited(old: Side, new: Side, before: tuple[Topic, Contract, Contract
     """A review when the schema of an existing version changed, else None."""
     bt, bc, bv = before
     at, ac, av = after
-    was, now = old.schema(bv), new.schema(av)
+    was, now = old.schema(bc, bv), new.schema(ac, av)
     if isinstance(was, str) and isinstance(now, str):
         return None
     if isinstance(now, str):
@@ -412,21 +417,37 @@ def _review_edited(old: Side, new: Side, before: tuple[Topic, Contract, Contract
                             edited=True)
     if old.fingerprint(was) == new.fingerprint(now):
         return None
+    if was.schema_type != now.schema_type:
+        return SchemaReview(error=f"the format changed from {TITLES[was.schema_type]} to "
+                                  f"{TITLES[now.schema_type]}: consumers cannot decode it",
+                            edited=True)
     # One pair only: data written with the published version meets readers of the edit.
-    modes = _modes((mode_of(old, bt, bc).removesuffix("_TRANSITIVE"), old.config.policy),
-                   (mode_of(new, at, ac).removesuffix("_TRANSITIVE"), new.config.policy))
+    kind = now.schema_type
+    modes = _modes(kind, (mode_of(old, bt, bc).removesuffix("_TRANSITIVE"),
+                          old.config.policy_for(kind)),
+                   (mode_of(new, at, ac).removesuffix("_TRANSITIVE"),
+                    new.config.policy_for(kind)))
     return _run_checks([was, now], modes, (), edited=True)
 
 
-def _modes(old: tuple[str, str], new: tuple[str, str]) -> list[tuple[str, str, str]]:
-    """The new (mode, policy), plus the old one when the change relaxed it."""
+def _modes(schema_type: str, old: tuple[str, str],
+           new: tuple[str, str]) -> list[tuple[str, str, str]]:
+    """The new (mode, policy), plus the old one when the change relaxed either."""
     modes = [(new[0], new[1], "new")]
-    if relaxes(old[0], new[0]) or (old[1] == "strict" and new[1] != "strict"):
+    if relaxes(old[0], new[0]) or _stricter(schema_type, old[1], new[1]):
         modes.append((old[0], old[1], "old"))
     return modes
 
 
-def _run_checks(versions: list[SchemaVersion], modes: list[tuple[str, str, str]],
+def _stricter(schema_type: str, policy: str, than: str) -> bool:
+    """A format lists its policies from its default (the most permissive) to the strictest."""
+    from evtctl.compat.formats import get_format
+
+    order = get_format(schema_type).policies
+    return policy in order and than in order and order.index(policy) > order.index(than)
+
+
+def _run_checks(versions: list[LoadedSchema], modes: list[tuple[str, str, str]],
                 notes: tuple[str, ...], edited: bool) -> SchemaReview:
     from evtctl.compat import MODES
 
@@ -452,19 +473,18 @@ def _run_checks(versions: list[SchemaVersion], modes: list[tuple[str, str, str]]
     return SchemaReview(against, tuple(checks), notes=notes, edited=edited)
 
 
-def _check(versions: list[SchemaVersion], mode: str, policy: str, side: str) -> SchemaCheck:
-    from evtctl.compat import Change as CompatChange
-    from evtctl.compat.jsonschema import check_versions, diff_schemas
+def _check(versions: list[LoadedSchema], mode: str, policy: str, side: str) -> SchemaCheck:
+    from dataclasses import replace
 
+    from evtctl.compat.formats import get_format
+
+    fmt = get_format(versions[-1].schema_type)
     if mode == "NONE":
-        # NONE allows everything; the engine's raw diff still says what changed.
-        earlier, later = versions[-2], versions[-1]
-        raw = diff_schemas(earlier, later, policy)
-        return SchemaCheck(mode, policy, side, True, tuple(
-            CompatChange(type=kind, path=path, compatible=True,
-                         from_version=earlier.version, to_version=later.version)
-            for kind, path in raw))
-    result = check_versions(versions, mode, policy)
+        # NONE allows everything; the format still says what changed (later reading earlier).
+        raw = fmt.check(versions[-2:], "BACKWARD", policy, chain=False, examples=False)
+        return SchemaCheck(mode, policy, side, True,
+                           tuple(replace(c, compatible=True) for c in raw.changes))
+    result = fmt.check(versions, mode, policy, chain=False, examples=True)
     return SchemaCheck(result.mode, result.policy, side, result.compatible, result.changes)
 
 
@@ -473,6 +493,10 @@ def _policy(old: Side, new: Side, out: list[Change]) -> None:
         out.append(Change(Kind.POLICY_CHANGED,
                           f"compatibility policy {old.config.policy} → {new.config.policy}",
                           before=old.config.policy, after=new.config.policy))
+    was, now = old.config.policy_for("PROTOBUF"), new.config.policy_for("PROTOBUF")
+    if was != now:
+        out.append(Change(Kind.POLICY_CHANGED, f"Protobuf compatibility policy {was} → {now}",
+                          key="protobuf", before=was, after=now))
 
 
 # --- consumers and producers ----------------------------------------------------------

@@ -8,17 +8,16 @@ as removed (or added) and the verdicts would be wrong.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
+from typing import Any
 
-from evtctl.compat.realpaths import RealPaths
+from evtctl.compat.formats import LoadedSchema, SchemaErrorKind
 from evtctl.config import ConfigError, ProjectConfig, find_config, load_config, parse_config
+from evtctl.contracts.store import ContractStore
 from evtctl.findings import Location
 from evtctl.manifest.loader import (
     STRUCTURE,
@@ -28,10 +27,7 @@ from evtctl.manifest.loader import (
     RuleProblem,
     load_organisation,
 )
-from evtctl.manifest.model import ContractVersion, Organisation
-
-if TYPE_CHECKING:
-    from evtctl.compat.jsonschema import SchemaVersion
+from evtctl.manifest.model import Contract, ContractVersion, Organisation
 
 # Loading problems after which a file's services are missing from the model.
 _FATAL_RULES = frozenset({YAML_INVALID, YAML_TAG})
@@ -65,7 +61,7 @@ class Side:
     config: ProjectConfig
     problems: tuple[RuleProblem, ...] = ()  # loading problems lint reports; the diff goes on
     notes: tuple[str, ...] = ()
-    _schemas: dict[tuple[Path, int], SchemaVersion | str] = field(default_factory=dict)
+    _store: ContractStore | None = None
 
     def relative(self, path: Path) -> str:
         try:
@@ -76,44 +72,36 @@ class Side:
     def where(self, loc: Location) -> Where:
         return Where(self.name, self.relative(loc.file), loc.line, loc.column)
 
-    def schema(self, version: ContractVersion) -> SchemaVersion | str:
+    @property
+    def store(self) -> ContractStore:
+        """The side's contract store (no cache: a diff reads each version once)."""
+        if self._store is None:
+            self._store = ContractStore(self.config, use_cache=False, root=self.root.resolve())
+        return self._store
+
+    def schema(self, contract: Contract, version: ContractVersion) -> LoadedSchema | str:
         """The loaded schema of a version, or why it cannot be loaded (memoised)."""
-        path = version.schema_path
-        key = (path, version.version)
-        if key not in self._schemas:
-            self._schemas[key] = self._load(version, path)
-        return self._schemas[key]
-
-    def _load(self, version: ContractVersion, path: Path) -> SchemaVersion | str:
-        shown = f"{self.relative(path)} ({self.label})"
-        if not RealPaths().contains(self.root, path):
+        spec = self.store.spec(contract, version)
+        if spec.schema_type is None:
+            return f"{contract.name} v{version.version}: {spec.skipped}"
+        state = self.store.state(spec)
+        error = state.error
+        if error is None:
+            assert state.handle is not None
+            return state.handle.loaded()
+        if error.kind == SchemaErrorKind.OUTSIDE:
             return f"schema {version.schema!r} is outside the tree"
-        if not path.is_file():
-            return f"schema file {shown} does not exist"
-        from evtctl.compat.formats import SchemaFileError
-        from evtctl.compat.jsonschema.schemafile import load_schema_file
+        if error.kind == SchemaErrorKind.MISSING:
+            return f"schema file {self.relative(spec.path)} ({self.label}) does not exist"
+        where = f":{error.line}:{error.column}" if error.line else ""
+        return f"{self.relative(error.path)}{where} ({self.label}): {error.message}"
 
-        try:
-            return load_schema_file(path, version.version, root=self.root.resolve(),
-                                    allow_remote=self.config.allow_remote_refs)
-        except SchemaFileError as exc:
-            where = f":{exc.line}:{exc.column}" if exc.line else ""
-            return f"{self.relative(exc.path)}{where} ({self.label}): {exc.message}"
-        except (OSError, ValueError, RecursionError) as exc:
-            # Hostile files must not crash the diff; the reason is shown instead.
-            return f"schema file {shown} cannot be read: {exc}"
+    def fingerprint(self, schema: LoadedSchema) -> str:
+        """The version's content, independent of where the tree lives."""
+        from evtctl.compat.formats import get_format
 
-    def fingerprint(self, schema: SchemaVersion) -> str:
-        """The schema and the documents it refers to, independent of where the tree lives."""
-        documents = {self._uri_key(uri): doc for uri, doc in schema.documents.items()}
-        return json.dumps({"schema": schema.schema, "documents": documents},
-                          sort_keys=True, default=repr)
-
-    def _uri_key(self, uri: str) -> str:
-        parsed = urlparse(uri)
-        if parsed.scheme == "file":
-            return self.relative(Path(unquote(parsed.path)))
-        return uri
+        content = get_format(schema.schema_type).fingerprint(schema, self.relative)
+        return f"{schema.schema_type}\0{content}"
 
 
 def read_config(explicit: Path | None, paths: Sequence[Path], label: str,

@@ -395,6 +395,8 @@ def _build_contract(file: Path, node: Any, pos: tuple[int, int]) -> Contract | N
         name=node["name"],
         compatibility=_str(node, "compatibility"),
         description=_str(node, "description"),
+        schema_type=_str(node, "schemaType"),
+        message=_str(node, "message"),
         versions=versions,
         incomplete=incomplete,
     )
@@ -414,8 +416,12 @@ def _build_version(file: Path, node: Any, pos: tuple[int, int]) -> ContractVersi
     elif isinstance(dep, LDict):
         deprecated = Deprecation(loc=_loc(file, dep_pos), field_locs=_field_locs(file, dep),
                                  sunset=_str(dep, "sunset"), reason=_str(dep, "reason"))
+    references = node.get("references")
+    refs = (tuple(r for r in references if isinstance(r, str) and r)
+            if isinstance(references, LList) else ())
     return ContractVersion(loc=_loc(file, pos), field_locs=_field_locs(file, node),
-                           version=number, schema=schema, deprecated=deprecated)
+                           version=number, schema=schema, deprecated=deprecated,
+                           references=refs)
 
 
 def _event_refs(file: Path, node: LDict) -> tuple[EventRef, ...] | None:

@@ -89,11 +89,16 @@ class ContractVersion(_Located):
     version: int
     schema: str
     deprecated: Deprecation | None = None
+    references: tuple[str, ...] = ()  # Avro: files of named types, relative to the manifest
 
     @property
     def schema_path(self) -> Path:
         """The schema file, relative to the manifest."""
         return self.loc.file.parent / self.schema
+
+    @property
+    def reference_paths(self) -> tuple[Path, ...]:
+        return tuple(self.loc.file.parent / ref for ref in self.references)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,8 @@ class Contract(_Located):
     versions: tuple[ContractVersion, ...]
     compatibility: str | None = None
     description: str | None = None
+    schema_type: str | None = None  # JSON, AVRO or PROTOBUF; None: from each file's extension
+    message: str | None = None  # Protobuf: the message the contract is (None: the first)
     incomplete: bool = False  # a version entry could not be read (the loader reported it)
 
     def version(self, number: int) -> ContractVersion | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
-from typing import Any
 
 from evtctl.config import ProjectConfig
+from evtctl.contracts.store import ContractStore
 from evtctl.findings import Problem, Severity
 from evtctl.manifest.model import Organisation
 
@@ -21,9 +21,7 @@ class Context:
     org: Organisation
     config: ProjectConfig
     today: date
-    use_cache: bool = True
-    # Shared memo for rules that load the same files (schemas) more than once.
-    memo: dict[Any, Any] = field(default_factory=dict)
+    contracts: ContractStore  # every contract version, loaded once for all rules
 
 
 Check = Callable[[Context], Iterator[Problem]]

@@ -1,13 +1,16 @@
 """Each contract version is compatible with the earlier ones under the contract's mode.
 
 Modes are Confluent Schema Registry's (``BACKWARD``, ``FORWARD``, ``FULL``, each
-``_TRANSITIVE``, and ``NONE``); the default follows the topic kind (events and
-results ``FULL_TRANSITIVE``, commands ``BACKWARD_TRANSITIVE``, private ``NONE``) and
-the policy is ``lenient`` unless the project config says ``strict``. A manifest sets
-a contract's mode with ``compatibility:``, the config with
+``_TRANSITIVE``, and ``NONE``) and mean the same for every format; the default follows
+the topic kind (events and results ``FULL_TRANSITIVE``, commands ``BACKWARD_TRANSITIVE``,
+private ``NONE``). Each format is judged as Schema Registry judges it: JSON Schema with
+Confluent's change kinds under the ``lenient`` policy unless the project config says
+``strict``; Avro by Apache Avro's reader/writer resolution; Protobuf by Confluent's
+``SchemaDiff`` (or with ``compatibility.protobuf.policy: wire``, also buf's wire rules). A
+manifest sets a contract's mode with ``compatibility:``, the config with
 ``compatibility.contracts``. The finding sits on the version that breaks, names the
-earlier version it breaks, the kind of change and where in the schema it happens,
-and shows an event that one side accepts and the other rejects.
+earlier version it breaks, the kind of change and where in the schema it happens, and
+shows a proven example (an event one side accepts and the other rejects) where one exists.
 
 Failing (v2 turns ``age`` from integer to string)::
 
@@ -22,11 +25,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
+from evtctl.compat import Change
 from evtctl.findings import Problem, Related
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import compat_cache, history_inputs, history_mode, prepare
 
 ID = "EVT505"
 NAME = "contract-incompatible"
@@ -35,58 +37,50 @@ CATEGORY = "contracts"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    prepare(ctx)
-    cache = compat_cache(ctx)
-    try:
-        for _service, topic in ctx.org.topics():
-            for contract in topic.contracts:
-                mode = history_mode(ctx, topic, contract)
-                if mode is None:
-                    continue
-                loaded = history_inputs(ctx, contract)
-                if loaded is None:
-                    continue  # EVT501, EVT502 or EVT503 reports why
-                changes = cache.incompatible_changes(loaded, mode, ctx.config.policy)
-                by_number = {v.version: v for v in contract.versions}
-                for change in changes:
-                    version = by_number[change["to_version"]]
-                    earlier = by_number.get(change["from_version"])
-                    yield Problem(
-                        _message(contract.name, mode, ctx.config.policy, change),
-                        version.at("version"),
-                        related=(Related(earlier.at("version"),
-                                         f"version {earlier.version} declared here"),)
-                        if earlier else (),
-                        json_path=change["path"],
-                        hint=_example(change),
-                        anchor=f"{topic.name}/{contract.name}@{version.version}:"
-                               f"{change['type']}:{change['path']}:{change['from_version']}:"
-                               f"{change.get('direction') or ''}",
-                    )
-    finally:
-        cache.close()
-        ctx.memo.pop("compat-cache", None)
+    store = ctx.contracts
+    for history in store.histories(ctx.org):
+        changes = store.incompatible_changes(history)
+        if not changes:
+            continue  # not compared (EVT501-EVT503, EVT506 say why) or compatible
+        contract = history.contract
+        by_number = {v.version: v for v in contract.versions}
+        for change in changes:
+            version = by_number[change.to_version]
+            earlier = by_number.get(change.from_version)
+            yield Problem(
+                _message(contract.name, history.mode, history.policy, change),
+                version.at("version"),
+                related=(Related(earlier.at("version"),
+                                 f"version {earlier.version} declared here"),)
+                if earlier else (),
+                json_path=change.path,
+                hint=_example(change),
+                anchor=f"{history.topic.name}/{contract.name}@{version.version}:"
+                       f"{change.type}:{change.path}:{change.from_version}:"
+                       f"{change.direction or ''}",
+            )
 
 
-def _message(contract: str, mode: str, policy: str, change: dict[str, Any]) -> str:
-    new, old = change["to_version"], change["from_version"]
+def _message(contract: str, mode: str, policy: str, change: Change) -> str:
+    new, old = change.to_version, change.from_version
     # Who breaks: a consumer on the new version reading old events (backward), or a
     # consumer still on the old version reading new events (forward).
     who = {
         "backward": f"consumers on v{new} cannot read events written with v{old}",
         "forward": f"consumers on v{old} cannot read events written with v{new}",
-    }.get(change.get("direction") or "")
-    return (f"{contract} v{new} breaks v{old} under {mode} ({policy}): "
-            f"{change['type']} at {change['path']}"
+    }.get(change.direction or "")
+    under = f"{mode} ({policy})" if policy else mode
+    return (f"{contract} v{new} breaks v{old} under {under}: "
+            f"{change.type} at {change.path}"
             + (f" ({who})" if who else "")
-            + (f" — {change['description']}" if change.get("description") else ""))
+            + (f" — {change.description}" if change.description else ""))
 
 
-def _example(change: dict[str, Any]) -> str | None:
-    if "example" not in change or change["example"] is None:
+def _example(change: Change) -> str | None:
+    if not change.has_example:
         return None
-    text = json.dumps(change["example"], sort_keys=True)
+    text = json.dumps(change.example, sort_keys=True, default=repr)
     if len(text) > 200:
         text = text[:197] + "..."
-    note = change.get("example_note") or "an event one side accepts and the other rejects"
+    note = change.example_note or "an event one side accepts and the other rejects"
     return f"{note}: {text}"

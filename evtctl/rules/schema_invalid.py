@@ -1,9 +1,15 @@
-"""Every schema file is a valid JSON Schema whose local ``$ref``s resolve.
+"""Every schema file is a valid contract of its format, whose local references resolve.
 
-The file must parse (JSON, or YAML loaded safely), be valid against the metaschema of
-the draft it declares, and every ``$ref`` must point at a file and place that exist
-(relative to the referring file). Reported at the manifest line that names the
-schema, with the place inside the schema file in the message.
+The format comes from the contract's ``schemaType`` or the file's extension: JSON Schema
+(``.json``, ``.yaml``, ``.yml``; JSON, or YAML loaded safely), Avro (``.avsc``) or Protobuf
+(``.proto``). The file must parse, be a valid schema of its format (for JSON Schema, valid
+against the metaschema of the draft it declares; for Avro, what Schema Registry's strict
+parser accepts; for Protobuf, what the compiler accepts), and every local reference — a
+``$ref``, an Avro named type from a referenced file, a Protobuf import — must point at a file
+and a place that exist. Reported at the manifest line that names the schema, with the place
+inside the schema file in the message. A problem that leaves the schema comparable (a JSON
+Schema keyword that violates its draft's metaschema, which the registry still accepts) is
+reported too, and the compatibility check of the contract goes on.
 
 Failing (``persona-created.v1.json`` holds ``{"type": "objekt"}``)::
 
@@ -15,38 +21,35 @@ Passing: the file holds ``{"type": "object"}``.
 
 from collections.abc import Iterator
 
+from evtctl.compat.formats import SchemaErrorKind, SchemaFileError
 from evtctl.findings import Location, Problem, Related, display_path
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import loaded_versions
 
 ID = "EVT503"
 NAME = "schema-invalid"
-SUMMARY = "A schema must be valid JSON Schema with resolvable local $refs."
+SUMMARY = "A schema must be a valid contract of its format, with resolvable local references."
 CATEGORY = "contracts"
 
 
-def is_remote(error: object) -> bool:
-    from evtctl.compat.formats import SchemaErrorKind
-
-    return getattr(error, "kind", None) == SchemaErrorKind.REMOTE_REFERENCE
-
-
-def describe(error: object) -> tuple[str, tuple[Related, ...]]:
-    path = getattr(error, "path", None)
-    line = getattr(error, "line", 0) or 0
-    column = getattr(error, "column", 0) or 0
-    message = str(getattr(error, "message", error))
-    if path is None:
-        return message, ()
-    place = f"{display_path(path)}:{line}:{column}" if line else display_path(path)
-    return f"{place}: {message}", (Related(Location(path, line, column), message),)
+def describe(error: SchemaFileError) -> tuple[str, tuple[Related, ...]]:
+    """The error's message with its place in the schema file, and that place as related."""
+    place = (f"{display_path(error.path)}:{error.line}:{error.column}" if error.line
+             else display_path(error.path))
+    return (f"{place}: {error.message}",
+            (Related(Location(error.path, error.line, error.column), error.message),))
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for lv in loaded_versions(ctx):
-        if lv.error is None or lv.missing or is_remote(lv.error):
-            continue
-        text, related = describe(lv.error)
-        yield Problem(f"{lv.contract.name} v{lv.version.version}: {text}",
-                      lv.version.at("schema"), related=related,
-                      anchor=f"{lv.topic.name}/{lv.contract.name}@{lv.version.version}")
+    for lv in ctx.contracts.versions(ctx.org):
+        error = lv.error
+        name = f"{lv.contract.name} v{lv.version.version}"
+        if error is not None and not lv.missing and error.kind != SchemaErrorKind.REMOTE_REFERENCE:
+            text, related = describe(error)
+            yield Problem(f"{name}: {text}", lv.version.at("schema"), related=related,
+                          anchor=lv.anchor)
+        for d in lv.state.diagnostics:
+            place = (f"{display_path(d.path)}:{d.line}:{d.column}" if d.line
+                     else display_path(d.path))
+            yield Problem(f"{name}: {place}: {d.message}", lv.version.at("schema"),
+                          related=(Related(Location(d.path, d.line, d.column), d.message),),
+                          anchor=f"{lv.anchor}:{d.kind}")

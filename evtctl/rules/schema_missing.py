@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from evtctl.findings import Problem
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import loaded_versions
 
 ID = "EVT502"
 NAME = "schema-missing"
@@ -28,8 +27,7 @@ CATEGORY = "contracts"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for lv in loaded_versions(ctx):
-        if lv.missing:
-            yield Problem(f"{lv.contract.name} v{lv.version.version}: {lv.error}",
-                          lv.version.at("schema"), anchor=f"{lv.topic.name}/{lv.contract.name}"
-                          f"@{lv.version.version}")
+    for lv in ctx.contracts.versions(ctx.org):
+        if lv.error is not None and lv.missing:
+            yield Problem(f"{lv.contract.name} v{lv.version.version}: {lv.error.message}",
+                          lv.version.at("schema"), anchor=lv.anchor)

@@ -16,10 +16,10 @@ Passing::
 
 from collections.abc import Iterator
 
+from evtctl.compat.formats import SchemaErrorKind
 from evtctl.findings import Problem
 from evtctl.rules.base import Context
-from evtctl.rules.contract_schemas import loaded_versions
-from evtctl.rules.schema_invalid import describe, is_remote
+from evtctl.rules.schema_invalid import describe
 
 ID = "EVT504"
 NAME = "schema-remote-ref"
@@ -28,10 +28,9 @@ CATEGORY = "contracts"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for lv in loaded_versions(ctx):
-        if lv.error is None or lv.missing or not is_remote(lv.error):
+    for lv in ctx.contracts.versions(ctx.org):
+        if lv.error is None or lv.error.kind != SchemaErrorKind.REMOTE_REFERENCE:
             continue
         text, related = describe(lv.error)
         yield Problem(f"{lv.contract.name} v{lv.version.version}: {text}",
-                      lv.version.at("schema"), related=related,
-                      anchor=f"{lv.topic.name}/{lv.contract.name}@{lv.version.version}")
+                      lv.version.at("schema"), related=related, anchor=lv.anchor)

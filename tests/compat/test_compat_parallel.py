@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from evtctl.config import load_config
-from evtctl.lint import LintOptions, lint_loaded, lint_paths
+from evtctl.contracts import prefetch
+from evtctl.lint import CONTRACT_RULES, LintOptions, lint_loaded, lint_paths
 from evtctl.manifest.loader import load_organisation
-from evtctl.rules import contract_schemas
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "gen_org.py"
 
@@ -75,19 +75,19 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records each worker pool started: while the manifests load, or after."""
     runs: list[str] = []
-    real_run = contract_schemas._run_workers
-    real_start = contract_schemas.Prefetch._start
+    real_run = prefetch._run_workers
+    real_start = prefetch.Prefetch._start
 
-    def run(ctx: Any, units: Any, workers: int) -> None:
+    def run(store: Any, units: Any, workers: int) -> None:
         runs.append(f"after loading: {workers}")
-        real_run(ctx, units, workers)
+        real_run(store, units, workers)
 
-    def start(self: contract_schemas.Prefetch) -> None:
+    def start(self: prefetch.Prefetch) -> None:
         runs.append(f"while loading: {self.workers}")
         real_start(self)
 
-    monkeypatch.setattr(contract_schemas, "_run_workers", run)
-    monkeypatch.setattr(contract_schemas.Prefetch, "_start", start)
+    monkeypatch.setattr(prefetch, "_run_workers", run)
+    monkeypatch.setattr(prefetch.Prefetch, "_start", start)
     return runs
 
 
@@ -100,7 +100,7 @@ def test_parallel_findings_equal_serial_findings(
     assert {f[0] for f in serial} >= {"EVT502", "EVT503", "EVT504", "EVT505"}
 
     runs = _spy(monkeypatch)
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache) == serial  # cold cache (or none)
@@ -116,7 +116,7 @@ def test_workers_started_after_loading_give_serial_findings(
     serial = _findings(org, use_cache)
 
     runs = _spy(monkeypatch)
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache, after_loading=True) == serial
@@ -131,8 +131,8 @@ def test_small_batches_while_loading_give_serial_findings(
     monkeypatch.setenv("EVTCTL_JOBS", "1")
     serial = _findings(org, use_cache=True)
     runs = _spy(monkeypatch)
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 20)
-    monkeypatch.setattr(contract_schemas, "PREFETCH_BATCH", 1)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 20)
+    monkeypatch.setattr(prefetch, "PREFETCH_BATCH", 1)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache=True) == serial
@@ -142,20 +142,20 @@ def test_small_batches_while_loading_give_serial_findings(
 def test_no_prefetch_when_the_schema_rules_are_off(
         org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runs = _spy(monkeypatch)
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     config = load_config(None, [org])
     config = replace(config, rule_severities={
-        **config.rule_severities, **{r: "off" for r in contract_schemas.SCHEMA_RULES}})
+        **config.rule_severities, **{r: "off" for r in CONTRACT_RULES}})
     result = lint_paths([org], config, LintOptions(use_cache=False))
-    assert not {f.rule for f in result.findings} & set(contract_schemas.SCHEMA_RULES)
+    assert not {f.rule for f in result.findings} & set(CONTRACT_RULES)
     assert runs == []
 
 
 def test_the_parallel_cache_serves_a_serial_run(
         org: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     parallel = _findings(org, use_cache=True)
     calls: list[str] = []
@@ -179,10 +179,10 @@ def test_small_organisations_and_one_job_stay_serial(
         org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runs = _spy(monkeypatch)
     monkeypatch.setenv("EVTCTL_JOBS", "1")
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
     _findings(org, use_cache=False)
     monkeypatch.setenv("EVTCTL_JOBS", "2")
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 10_000)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 10_000)
     _findings(org, use_cache=False)
     assert runs == []
 
@@ -191,7 +191,7 @@ def test_small_organisations_and_one_job_stay_serial(
 def test_jobs_follows_evtctl_jobs(value: str, expected: int | None,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVTCTL_JOBS", value)
-    assert contract_schemas.jobs() == (expected if expected is not None else _cores())
+    assert prefetch.jobs() == (expected if expected is not None else _cores())
 
 
 def _cores() -> int:
@@ -211,18 +211,18 @@ def test_lint_process_shares_the_schema_work_once_manifests_are_read(
 
     here = os.getpid()
     own: list[int] = []
-    real_work = contract_schemas._work
+    real_work = prefetch._work
 
-    def work(ctx: Any, units: Any) -> Any:
+    def work(store: Any, units: Any) -> Any:
         units = list(units)
         if os.getpid() == here:
             own.append(len(units))
-        return real_work(ctx, units)
+        return real_work(store, units)
 
-    monkeypatch.setattr(contract_schemas, "_work", work)
-    monkeypatch.setattr(contract_schemas, "PARALLEL_MIN_VERSIONS", 0)
-    monkeypatch.setattr(contract_schemas, "PREFETCH_BATCH", 10_000)  # nothing sent early
+    monkeypatch.setattr(prefetch, "_work", work)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setattr(prefetch, "PREFETCH_BATCH", 10_000)  # nothing sent early
     monkeypatch.setenv("EVTCTL_JOBS", "2")
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache=True) == serial
-    assert own and max(own) <= contract_schemas.OWN_TURN
+    assert own and max(own) <= prefetch.OWN_TURN

@@ -1,4 +1,8 @@
-"""JSON Schema behind the contract-format seam (:mod:`evtctl.compat.formats`)."""
+"""JSON Schema behind the contract-format seam (:mod:`evtctl.compat.formats`).
+
+Imported the first time a JSON Schema version is met; it imports the engine right away, so
+that lint's worker processes, forked after the first import, inherit it loaded.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,23 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import jsonschema.validators  # noqa: F401 - what loading a schema file uses
+
+import evtctl.compat.jsonschema.checker
+import evtctl.compat.jsonschema.examples
+import evtctl.compat.jsonschema.metacheck
+import evtctl.compat.jsonschema.schemafile  # noqa: F401 - the engine, loaded before any fork
 from evtctl.compat import Change, CompatResult
-from evtctl.compat.formats import LoadedSchema, LoadOptions, RegistrySchema
+from evtctl.compat.formats import ContractFormat, LoadedSchema, LoadOptions, RegistrySchema
 from evtctl.compat.jsonschema import SchemaVersion
+from evtctl.compat.realpaths import RealPaths
 
 
 class JsonSchemaFormat:
     schema_type = "JSON"
     title = "JSON Schema"
     # Confluent's two policies; evtctl's default is lenient (DESIGN.md, "Compatibility").
-    policies = ("lenient", "strict")
+    policies: tuple[str, ...] = ("lenient", "strict")
 
     @property
     def change_kinds(self) -> Mapping[str, str]:
@@ -34,19 +45,20 @@ class JsonSchemaFormat:
             library = "?"
         return f"JSON\0jsonschema {library}"
 
-    def load(self, path: Path, version: int, options: LoadOptions) -> LoadedSchema:
+    def load(self, path: Path, version: int, options: LoadOptions, *,
+             paths: RealPaths | None = None, data: bytes | None = None) -> LoadedSchema:
         from evtctl.compat.jsonschema.schemafile import load_tracked
 
+        paths = paths if paths is not None else RealPaths()
+        main = Path(paths.real(path))
         digests: dict[str, str] = {}
-        loaded = load_tracked(path, version, options.root, options.allow_remote, digests)
-        return self.wrap(loaded, digests)
-
-    def wrap(self, loaded: SchemaVersion, digests: dict[str, str]) -> LoadedSchema:
-        """A loaded :class:`SchemaVersion` behind the seam (``digests``: file URI -> sha)."""
-        main = loaded.base_uri
-        files = {_file(main): digests.get(main, "")}
-        files.update((_file(uri), sha) for uri, sha in digests.items() if uri != main)
-        return LoadedSchema("JSON", loaded.version, _file(main), files, loaded,
+        loaded = load_tracked(main, version, options.root, options.allow_remote, digests,
+                              paths=paths, data=data)
+        files = {main: digests.get(loaded.base_uri, "")}
+        if len(digests) > 1:
+            files.update((_file(uri), sha) for uri, sha in digests.items()
+                         if uri != loaded.base_uri)
+        return LoadedSchema("JSON", loaded.version, main, files, loaded,
                             tuple(loaded.diagnostics))
 
     def check(self, versions: Sequence[LoadedSchema], mode: str, policy: str, *,
@@ -85,4 +97,4 @@ def _document_key(uri: str, relative: Callable[[Path], str]) -> str:
     return relative(_file(uri)) if urlparse(uri).scheme == "file" else uri
 
 
-FORMAT = JsonSchemaFormat()
+FORMAT: ContractFormat = JsonSchemaFormat()

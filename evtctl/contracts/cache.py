@@ -1,0 +1,314 @@
+"""A content-addressed cache for lint, so unchanged contract versions are neither loaded nor
+compared again on every run. The same for every contract format.
+
+Two tables in one SQLite file in the user's cache directory (``EVTCTL_CACHE_DIR``
+overrides it; ``--no-cache`` bypasses it):
+
+* ``files``: a version's schema file known to load. The key hashes evtctl's version, the
+  format's identity (its name and the versions of the libraries its verdicts rest on), the
+  load options, the project root, the file's resolved path and its bytes; the row lists every
+  other file the version was made of (``$ref``'d documents, Avro named types, Protobuf
+  imports), with the hash of their bytes, and the diagnostics loading gave. A hit (the file
+  and all of those unchanged, and still inside the root) means the version loads without
+  error, so it is not parsed at all. Versions that fail to load are never stored: their
+  precise error is recomputed every run.
+* ``chains``: the incompatible changes of one contract's history. The key hashes evtctl's
+  version, the format's identity, the mode, the policy and, per version, its number, its
+  location and the bytes of every file it is made of.
+
+A run with the cache off, an unreadable or corrupt cache file, or any lookup error simply
+computes, exactly as without a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evtctl import __version__
+from evtctl.compat import Change
+from evtctl.compat.formats import Diagnostic, LoadedSchema, LoadOptions, get_format
+from evtctl.compat.realpaths import RealPaths
+
+SCHEMA_VERSION = 3  # of the cache file's layout
+# The shape of a cached history's changes; bump it when the stored fields change.
+CHAIN_FORMAT = 3
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("EVTCTL_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("evtctl"))
+
+
+_IDENTITIES: dict[str, str] = {}
+
+
+def identity(schema_type: str) -> str:
+    """evtctl's version, the cache layout and the format's identity (once per process)."""
+    found = _IDENTITIES.get(schema_type)
+    if found is None:
+        found = _IDENTITIES[schema_type] = (
+            f"evtctl {__version__}\0layout {SCHEMA_VERSION}\0{get_format(schema_type).identity()}")
+    return found
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return None
+
+
+def options_key(options: LoadOptions) -> str:
+    """The load options as text for cache keys (the root is keyed separately)."""
+    return repr((options.allow_remote, tuple(map(str, options.include_paths)), options.message,
+                 tuple(map(str, options.references))))
+
+
+class SchemaHandle:
+    """One contract version for lint: its content digest, and the loaded version on demand.
+
+    Pickles without the loaded version (a worker process sends handles to lint's process,
+    which loads a version again only if it still needs it)."""
+
+    def __init__(self, schema_type: str, number: int, digest: str, path: Path,
+                 options: LoadOptions, loaded: LoadedSchema | None = None) -> None:
+        self.schema_type = schema_type
+        self.number = number  # the contract version it stands for
+        self.digest = digest  # covers the bytes of the file and of every file it is made of
+        self.path = path  # the main file, resolved
+        self.options = options
+        self._loaded = loaded
+
+    def loaded(self) -> LoadedSchema:
+        """The loaded version (loaded now if the cache answered without it)."""
+        if self._loaded is None:
+            self._loaded = get_format(self.schema_type).load(self.path, self.number,
+                                                             self.options)
+        return self._loaded
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_loaded": None}
+
+
+class ContractCache:
+    def __init__(self, db: sqlite3.Connection | None, paths: RealPaths | None = None) -> None:
+        self.db = db
+        self.paths = paths if paths is not None else RealPaths()
+        # Rows to write, kept until flush(): one transaction, one executemany per table.
+        self.pending_files: list[tuple[str, str]] = []
+        self.pending_chains: list[tuple[str, str]] = []
+        # Chain verdicts known in this run (computed here or in a worker process), by key.
+        self.known_chains: dict[str, tuple[Change, ...]] = {}
+        # The keys each table held when first asked (one query each): a key that is not
+        # among them is a miss without a query per file. None: not read yet.
+        self._stored: dict[str, set[str]] = {}
+
+    @property
+    def writes(self) -> int:
+        return len(self.pending_files) + len(self.pending_chains)
+
+    @classmethod
+    def open(cls, enabled: bool = True, paths: RealPaths | None = None) -> ContractCache:
+        if not enabled:
+            return cls(None, paths)
+        try:
+            folder = cache_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(folder / "contracts.sqlite3", timeout=2)
+            # A cache: losing the last writes to a crash only costs time, so no fsync.
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, row TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS chains (key TEXT PRIMARY KEY, changes TEXT)")
+            db.commit()
+            return cls(db, paths)
+        except (OSError, sqlite3.Error):
+            return cls(None, paths)
+
+    # -- versions ----------------------------------------------------------------------------
+    def load(self, schema_type: str, path: Path, number: int,
+             options: LoadOptions) -> tuple[SchemaHandle, tuple[Diagnostic, ...]]:
+        """A handle on a version that loads, with the diagnostics loading gave; raises
+        ``SchemaFileError`` as the format's ``load`` does."""
+        resolved = Path(self.paths.real(path))
+        prefix = (f"{identity(schema_type)}\0{options_key(options)}\0{options.root}\0"
+                  f"{resolved}\0")
+        data: bytes | None = None
+        if self.db is not None and self._may_hold_any("files"):
+            try:
+                data = resolved.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                key = _file_key(prefix, _sha(data))
+                hit = self._valid_row(key, options.root)
+                if hit is not None:
+                    deps, diagnostics = hit
+                    return (SchemaHandle(schema_type, number, _digest(key, deps), resolved,
+                                         options), diagnostics)
+        # The bytes just hashed are the bytes loaded: read once.
+        loaded = get_format(schema_type).load(resolved, number, options, paths=self.paths,
+                                              data=data)
+        main_sha = loaded.files.get(loaded.path) or _file_sha(resolved) or ""
+        key = _file_key(prefix, main_sha)
+        deps = {str(file): sha for file, sha in loaded.files.items() if file != loaded.path}
+        if self.db is not None:
+            row = {"deps": deps, "diagnostics": [_diagnostic_row(d) for d in loaded.diagnostics]}
+            self.pending_files.append((key, json.dumps(row, sort_keys=True)))
+        handle = SchemaHandle(schema_type, number, _digest(key, deps), resolved, options, loaded)
+        return handle, loaded.diagnostics
+
+    def _may_hold_any(self, table: str) -> bool:
+        """False when ``table`` was empty when this run first looked (a cold cache: no
+        file needs hashing to learn that it is a miss)."""
+        keys = self._keys(table)
+        return keys is None or bool(keys)
+
+    def _keys(self, table: str) -> set[str] | None:
+        keys = self._stored.get(table)
+        if keys is None:
+            assert self.db is not None
+            try:
+                keys = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
+            except sqlite3.Error:
+                return None  # ask row by row, as the lookups always did
+            self._stored[table] = keys
+        return keys
+
+    def _may_hold(self, table: str, key: str) -> bool:
+        """False when ``table`` held no row for ``key`` when this run first looked."""
+        keys = self._keys(table)
+        return True if keys is None else key in keys
+
+    def _valid_row(self, key: str,
+                   root: Path | None) -> tuple[dict[str, str], tuple[Diagnostic, ...]] | None:
+        """The recorded files and diagnostics of a known-loadable version, if every file it
+        is made of is unchanged."""
+        assert self.db is not None
+        if not self._may_hold("files", key):
+            return None
+        try:
+            found = self.db.execute("SELECT row FROM files WHERE key = ?", (key,)).fetchone()
+            if found is None:
+                return None
+            row = json.loads(found[0])
+            deps = row["deps"]
+            diagnostics = tuple(Diagnostic(d["kind"], d["message"], Path(d["path"]), d["line"],
+                                           d["column"]) for d in row["diagnostics"])
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(deps, dict):
+            return None
+        for name, sha in deps.items():
+            dep = Path(name)
+            if (root is not None and not self.paths.contains(root, dep)) or _file_sha(dep) != sha:
+                return None
+        return deps, diagnostics
+
+    # -- compatibility of a contract's history ---------------------------------------------------
+    def incompatible_changes(self, schema_type: str, versions: Sequence[SchemaHandle],
+                             mode: str, policy: str) -> tuple[Change, ...]:
+        """The incompatible changes over a contract's whole history (cached)."""
+        key = _chain_key(schema_type, versions, mode, policy)
+        known = self.known_chains.get(key)
+        if known is not None:
+            return known
+        if self.db is not None and self._may_hold("chains", key):
+            try:
+                row = self.db.execute("SELECT changes FROM chains WHERE key = ?",
+                                      (key,)).fetchone()
+                if row is not None:
+                    cached = tuple(Change(**item) for item in json.loads(row[0]))
+                    self.known_chains[key] = cached
+                    return cached
+            except (sqlite3.Error, ValueError, TypeError):
+                pass
+        result = get_format(schema_type).check([v.loaded() for v in versions], mode, policy,
+                                               chain=True, examples=True)
+        changes = tuple(c for c in result.changes if not c.compatible)
+        if self.db is not None:
+            stored = [dataclasses.asdict(c) for c in changes]
+            text = json.dumps(stored, sort_keys=True, default=repr)
+            if json.loads(text) == stored:  # only what reads back exactly as computed
+                self.pending_chains.append((key, text))
+        self.known_chains[key] = changes
+        return changes
+
+    def adopt(self, chains: dict[str, tuple[Change, ...]], files: list[tuple[str, str]],
+              chain_rows: list[tuple[str, str]]) -> None:
+        """Take over what another process's cache computed: verdicts to answer from, rows
+        to write."""
+        self.known_chains.update(chains)
+        if self.db is not None:
+            self.pending_files.extend(files)
+            self.pending_chains.extend(chain_rows)
+
+    def take_pending(self) -> tuple[dict[str, tuple[Change, ...]], list[tuple[str, str]],
+                                    list[tuple[str, str]]]:
+        """What this (worker's) cache learnt since the last call, for :meth:`adopt`."""
+        chains = dict(self.known_chains)
+        files, chain_rows = list(self.pending_files), list(self.pending_chains)
+        self.known_chains.clear()
+        self.pending_files.clear()
+        self.pending_chains.clear()
+        return chains, files, chain_rows
+
+    def flush(self) -> None:
+        if self.db is not None and self.writes:
+            try:
+                with self.db:  # one transaction
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO files VALUES (?, ?)", self.pending_files
+                    )
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO chains VALUES (?, ?)", self.pending_chains
+                    )
+            except sqlite3.Error:
+                pass
+        self.pending_files.clear()
+        self.pending_chains.clear()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.flush()
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+
+
+def _diagnostic_row(d: Diagnostic) -> dict[str, Any]:
+    return {"kind": d.kind, "message": d.message, "path": str(d.path), "line": d.line,
+            "column": d.column}
+
+
+def _file_key(prefix: str, main_sha: str) -> str:
+    return _sha(prefix.encode() + b"\0" + main_sha.encode())
+
+
+def _digest(key: str, deps: dict[str, str]) -> str:
+    return _sha(json.dumps([key, sorted(deps.items())]).encode())
+
+
+def _chain_key(schema_type: str, versions: Sequence[SchemaHandle], mode: str,
+               policy: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{identity(schema_type)}\0{CHAIN_FORMAT}\0{mode}\0{policy}\0".encode())
+    for v in versions:
+        digest.update(json.dumps({"h": v.digest, "p": str(v.path), "n": v.number}).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
