@@ -94,6 +94,9 @@ def main() -> None:
     args = parser.parse_args()
     exe = [sys.executable, "-m", "evtctl"]
     with tempfile.TemporaryDirectory() as tmp:
+        # Every process runs in the scratch folder: ``python -m evtctl`` puts the current
+        # folder first on sys.path, so run from a source tree it would shadow --compare.
+        os.chdir(tmp)
         org = generate(Path(tmp) / "org", args.services)
         if args.noise:
             _noise(org, args.noise)

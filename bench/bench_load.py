@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)  # a source tree as the current folder would shadow --compare
         org = generate(Path(tmp) / "org", args.services)
         _noise(org, args.noise)
         floors: list[float] = []

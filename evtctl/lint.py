@@ -7,14 +7,15 @@ nothing (EVT903). It sorts and de-duplicates in one place, and returns one value
 reporter renders. Baselines (``evtctl.baseline``) filter that value afterwards;
 ``exit_code`` turns it into the exit status.
 
-Linting part of a project (:func:`lint_scope`): paths inside the folder of the project's
-``evtctl.yaml`` load the whole project, so that references into other folders resolve, and
-findings are reported for the manifests below the paths only. Rules that look at one service
-at a time (``scope`` "service": naming, schemas, compatibility) run on the checked services
-alone; rules that read other services (``scope`` "organisation") run on everything, and their
-findings in files only read are dropped. A path that is a schema file checks the manifests
-that name it; any other file that is not a manifest (``evtctl.yaml``, a shared schema that
-only ``$ref``s reach) checks the whole project, since there is no knowing what it affects.
+Linting part of a project (``evtctl.manifest.scope``): paths inside the folder of the
+project's ``evtctl.yaml`` load the whole project, so that references into other folders
+resolve, and findings are reported for the manifests below the paths only. Rules that look at
+one service at a time (``scope`` "service": naming, schemas, compatibility) run on the
+checked services alone; rules that read other services (``scope`` "organisation") run on
+everything, and their findings in files only read are dropped. A path that is a schema file
+checks the manifests that name it; any other file that is not a manifest (``evtctl.yaml``, a
+shared schema that only ``$ref``s reach) checks the whole project, since there is no knowing
+what it affects.
 """
 
 from __future__ import annotations
@@ -30,10 +31,18 @@ from typing import Literal
 
 from evtctl.config import ProjectConfig
 from evtctl.contracts.store import ContractStore
-from evtctl.findings import Finding, LintResult, Location, Problem, Severity, sort_findings
-from evtctl.manifest.discovery import PathNotFound
+from evtctl.findings import (
+    Finding,
+    LintResult,
+    Location,
+    Problem,
+    Severity,
+    display_path,
+    sort_findings,
+)
 from evtctl.manifest.loader import LoadResult, load_organisation
 from evtctl.manifest.model import Organisation, Service
+from evtctl.manifest.scope import Scope, project_scope
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
 
@@ -66,43 +75,11 @@ def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
     return spec.severity
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a run reads and what it reports on.
-
-    ``load`` is read; findings are reported for the manifest files below ``given`` (all of
-    ``load`` when ``partial`` is False)."""
-
-    load: tuple[Path, ...]
-    given: tuple[Path, ...]  # resolved
-    partial: bool
-
-    def covers(self, file: Path) -> bool:
-        if not self.partial:
-            return True
-        resolved = file.resolve()
-        return any(resolved == g or g in resolved.parents for g in self.given)
-
-
-def lint_scope(paths: Sequence[Path], config: ProjectConfig) -> Scope:
-    """The whole project for paths inside it (its root is the folder of ``evtctl.yaml``),
-    else the paths alone. Raises PathNotFound for a missing path."""
-    for path in paths:
-        if not path.exists():
-            raise PathNotFound(path)
-    given = tuple(p.resolve() for p in paths)
-    root = config.root
-    if config.path is None or root in given or not any(root in g.parents for g in given):
-        return Scope(tuple(paths), given, partial=False)
-    outside = tuple(p for p, g in zip(paths, given, strict=True) if root not in g.parents)
-    return Scope((root, *outside), given, partial=True)
-
-
 def lint_paths(paths: Sequence[Path], config: ProjectConfig,
                options: LintOptions = LintOptions()) -> LintResult:
     """Load the manifests below ``paths`` (the whole project when they lie inside one) and
     check those below ``paths``. Raises PathNotFound."""
-    scope = lint_scope(paths, config)
+    scope = project_scope(paths, config)
     # On a large organisation, worker processes load the schemas while the manifests are read
     # (those of the manifests checked: the others are only read for references).
     store = _store(config, options)
@@ -215,8 +192,6 @@ def _checked_files(loaded: LoadResult,
                 for version in contract.versions:
                     named.setdefault(version.schema_path.resolve(), set()).add(service.file)
     notes: list[str] = []
-    from evtctl.findings import display_path
-
     for given in scope.given:
         if given.is_dir() or given in manifests:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s_\-]")
 
@@ -50,8 +51,10 @@ def typo_limit(word: str) -> int:
     return 0 if n <= 2 else 1 if n <= 5 else 2 if n <= 14 else 3
 
 
+@lru_cache(maxsize=8192)
 def is_typo_of(word: str, target: str) -> bool:
-    """``word`` is ``target`` misspelled (not equal to it)."""
+    """``word`` is ``target`` misspelled (not equal to it). Memoised: the loader asks it of
+    the same few keys (``apiVersion``, ``kind``, ``spec``...) in every YAML file."""
     if word == target:
         return False
     if normalised(word) == normalised(target):

@@ -60,7 +60,7 @@ from evtctl.manifest.recognise import (
     unsupported_version,
 )
 from evtctl.structure import problems_from_errors
-from evtctl.yamlsource import LDict, LList, YamlProblem, decode, parse_yaml
+from evtctl.yamlsource import MAX_FILE_BYTES, LDict, LList, YamlProblem, decode, parse_yaml
 
 __all__ = ["API_PREFIX", "API_VERSION", "LoadResult", "RuleProblem", "load_file",
            "load_organisation"]
@@ -154,7 +154,7 @@ def load_file(file: Path, result: LoadResult) -> list[Service] | None:
         _fail(result, file, (1, 1), YAML_INVALID, message)
         result.files.append(file)
         return []
-    if not may_hold_manifest(raw):
+    if not (API_PREFIX.encode() in raw if len(raw) > MAX_FILE_BYTES else may_hold_manifest(raw)):
         return None  # cheap pre-filter: nothing here can be a manifest (CI workflow, chart...)
     text, problem = decode(raw)
     if text is None:
