@@ -14,17 +14,14 @@ import sys
 EXIT_USAGE = 2
 
 
-def error_lines(what: str, where: str | None = None, hint: str | None = None) -> list[str]:
-    head = f"evtctl: error: {where}: {what}" if where else f"evtctl: error: {what}"
-    lines = [" ".join(head.split("\n"))]
-    if hint:
-        lines.append("evtctl: hint: " + " ".join(hint.split("\n")))
-    return lines
-
-
 def fail(what: str, *, where: str | None = None, hint: str | None = None) -> int:
-    """Write the error (and hint) to stderr; returns the exit status for bad usage, 2."""
-    sys.stderr.write("\n".join(error_lines(what, where, hint)) + "\n")
+    """Write the error (and hint) to stderr, one line each; returns the exit status for bad
+    usage, 2."""
+    head = f"evtctl: error: {where}: {what}" if where else f"evtctl: error: {what}"
+    lines = [" ".join(head.splitlines())]
+    if hint:
+        lines.append("evtctl: hint: " + " ".join(hint.splitlines()))
+    sys.stderr.write("\n".join(lines) + "\n")
     return EXIT_USAGE
 
 

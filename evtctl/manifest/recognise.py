@@ -19,12 +19,13 @@ Key names count when they are the manifest's own keys misspelled (``Kind``, ``me
 The loader's cheap pre-filter, :func:`may_hold_manifest`, runs on the raw bytes of every
 YAML file before anything is parsed; it lets through every file in which any of the above
 could be found, so a near miss is never dropped before it is looked at: ``evtc``, ``evctl``,
-``etvctl``, ``evtlc`` or ``evtcl`` anywhere (any case: every value close to ``evtctl/v1``
-holds one); a line whose key starts with ``api`` or ends in ``version`` after other letters
-(any case), other than ``apiVersion`` itself (an exact key with a value naming no evtctl
-is a near miss only with ``kind: Service`` or a section); ``kind: service`` (any case); or
-a top-level ``topics:``, ``consumes:`` or ``produces:``. Kubernetes objects other than a
+``etvctl``, ``evtlc`` or ``evtcl`` anywhere (any case); a line whose key starts with ``api``
+or ends in ``version`` after other letters (any case), except an exact ``apiVersion`` whose
+value names no evtctl (such a document is a near miss only with ``kind: Service`` or a
+section, looked for next); ``kind: service`` (any case); or ``topics:``, ``consumes:`` or
+``produces:`` at the start of a line (any case). Kubernetes objects other than a
 ``Service``, compose files and CI workflows match none of these and are not parsed.
+``tests/unit/test_recognise.py`` checks with generated near misses that the two agree.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ used as proof that something is missing. These helpers are the one place that de
 from __future__ import annotations
 
 from evtctl.findings import Related, display_path
-from evtctl.manifest.model import FailedManifest, Organisation, Service
+from evtctl.manifest.model import FailedManifest, Organisation
 from evtctl.naming import TopicKind, parse_topic_name
 
 
@@ -53,7 +53,3 @@ def has_topic_kind(org: Organisation, owner_id: str, kind: TopicKind) -> bool:
         names.extend(failed.topics)
     return any((p := parse_topic_name(n)) is not None and p.kind is kind
                and p.service_id == owner_id for n in names)
-
-
-def declared_by(service: Service, kind: TopicKind) -> bool:
-    return any(t.kind is kind for t in service.topics)

@@ -101,7 +101,8 @@ def test_cluster_id_mismatch_is_refused(kafka: Any, org: Any, provision: Any) ->
     org.service("orders", topics=[{"name": name}])
     result = provision("--env", "prod", "--apply", "--yes")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: cluster id mismatch: environment prod expects "
+    assert result.stderr.startswith("evtctl: error: provision: cluster id mismatch: "
+                                    "environment prod expects "
                                     "AAAAAAAAAAAAAAAAAAAAAA")
     assert result.stderr.count("\n") == 1
     assert topic_partitions(kafka, name) is None
@@ -129,7 +130,8 @@ def test_cannot_connect(org: Any) -> None:
     port = free_ports(1)[0]
     result = run_cli([*org.paths, "--bootstrap-server", f"127.0.0.1:{port}", "--timeout", "2"])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: cannot connect to Kafka at 127.0.0.1:{port}")
+    assert result.stderr.startswith(
+        f"evtctl: error: provision: cannot connect to Kafka at 127.0.0.1:{port}")
     assert result.stderr.count("\n") == 1
 
 
@@ -151,6 +153,6 @@ def test_sasl_through_command_config(kafka: Any, org: Any, tmp_path: Path) -> No
 
     wrong = run_cli(args, env={"EVTCTL_KAFKA_SASL_PASSWORD": "not-the-password"})
     assert wrong.exit_code == 2
-    assert "error: cannot connect" in wrong.stderr
+    assert "evtctl: error: provision: cannot connect" in wrong.stderr
     assert "not-the-password" not in wrong.stderr + wrong.stdout
     assert "admin-secret" not in wrong.stderr + wrong.stdout
