@@ -5,7 +5,14 @@ once (every manifest with PyYAML's C loader, every schema with json) — nothing
 can lint them. Both are timed as whole processes, in the same run, so the ratio holds
 on a noisy machine. Start-up is measured the same way against `python -c pass`.
 
-    python bench/bench_lint.py --services 1000 [--repeat 3]
+    python bench/bench_lint.py --services 1000 [--repeat 3] [--format json|protobuf|avro]
+
+With ``--format avro`` the schemas are ``.avsc`` files (the floor parses them with json).
+
+With ``--format protobuf`` the organisation's schemas are ``.proto`` files and the floor
+also compiles each of them once with protoc, in-process (``grpc_tools``' ``run_main``, the
+same flags and import roots evtctl uses) and parses the descriptor set it writes: protoc's
+per-file cost is in the floor, since nothing can judge a ``.proto`` without compiling it.
 
 ``--compare DIR`` also times another evtctl source tree (``DIR`` on ``PYTHONPATH``, e.g. an
 export of ``main``) in the same run, each of its runs right after this tree's, so both are
@@ -37,8 +44,34 @@ for folder, _dirs, files in os.walk(sys.argv[1]):
             data = fh.read()
         if name.endswith((".yaml", ".yml")):
             list(yaml.load_all(data, Loader=loader))
-        elif name.endswith(".json"):
+        elif name.endswith((".json", ".avsc")):
             json.loads(data)
+"""
+
+PROTO_FLOOR = r"""
+import os, sys, tempfile, yaml
+from pathlib import Path
+import grpc_tools
+from grpc_tools import _protoc_compiler
+from google.protobuf import descriptor_pb2
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+wkt = Path(grpc_tools.__file__).parent / "_proto"
+root = sys.argv[1]
+shared = os.path.join(root, "shared")
+out = os.path.join(tempfile.mkdtemp(), "out.pb")
+for folder, _dirs, files in os.walk(root):
+    for name in files:
+        path = os.path.join(folder, name)
+        if name.endswith((".yaml", ".yml")):
+            with open(path, "rb") as fh:
+                list(yaml.load_all(fh.read(), Loader=loader))
+        elif name.endswith(".proto") and folder != os.path.join(shared, "synth", "common", "v1"):
+            args = ["protoc", f"-I{shared}", f"-I{folder}", f"-I{wkt}", "--include_imports",
+                    "--include_source_info", f"--descriptor_set_out={out}", path]
+            if _protoc_compiler.run_main([a.encode() for a in args]) != 0:
+                raise SystemExit(f"protoc failed on {path}")
+            with open(out, "rb") as fh:
+                descriptor_pb2.FileDescriptorSet.FromString(fh.read())
 """
 
 
@@ -91,13 +124,15 @@ def main() -> None:
                         help="another evtctl source tree to time in the same run")
     parser.add_argument("--noise", type=int, default=0,
                         help="YAML files that are not manifests, to add to the organisation")
+    parser.add_argument("--format", choices=("json", "protobuf", "avro"), default="json")
     args = parser.parse_args()
+    floor_code = PROTO_FLOOR if args.format == "protobuf" else FLOOR
     exe = [sys.executable, "-m", "evtctl"]
     with tempfile.TemporaryDirectory() as tmp:
         # Every process runs in the scratch folder: ``python -m evtctl`` puts the current
         # folder first on sys.path, so run from a source tree it would shadow --compare.
         os.chdir(tmp)
-        org = generate(Path(tmp) / "org", args.services)
+        org = generate(Path(tmp) / "org", args.services, fmt=args.format)
         if args.noise:
             _noise(org, args.noise)
         files = sum(1 for _ in org.rglob("*") if _.is_file())
@@ -107,7 +142,7 @@ def main() -> None:
         other_env = {**os.environ, "PYTHONPATH": str(args.compare.resolve())} if args.compare \
             else {}
         for _ in range(args.repeat):
-            floor.append(_time([sys.executable, "-c", FLOOR, str(org)]))
+            floor.append(_time([sys.executable, "-c", floor_code, str(org)]))
             _runs(exe, org, tmp, dict(os.environ), ours)
             if args.compare:
                 _runs(exe, org, tmp, other_env, theirs)
@@ -118,7 +153,8 @@ def main() -> None:
             version.append(_time([*exe, "--version"]))
             helpcmd.append(_time([*exe, "--help"]))
     f = statistics.median(floor)
-    print(f"organisation: {args.services} services, {files} files; median of {args.repeat} runs")
+    print(f"organisation ({args.format}): {args.services} services, {files} files; "
+          f"median of {args.repeat} runs")
     print(f"parse floor             {f:7.2f} s   1.00x")
     for label, runs in (
         ("lint, cold cache", cold),

@@ -22,7 +22,19 @@ from typing import Any
 import typer
 
 from evtctl import __version__
-from evtctl.commands import compat, diff, init, lint, provision, rules, schema
+from evtctl.commands import (
+    asyncapi,
+    catalog,
+    compat,
+    diff,
+    graph,
+    init,
+    lint,
+    provision,
+    registry,
+    rules,
+    schema,
+)
 
 app = typer.Typer(
     name="evtctl",
@@ -49,7 +61,8 @@ def _root(
     """Topic governance and contract linting for event-driven architectures on Kafka."""
 
 
-for _module in (lint, compat, diff, provision, rules, schema, init):
+for _module in (lint, compat, diff, graph, catalog, asyncapi, provision, registry, rules,
+                schema, init):
     _module.register(app)
 
 

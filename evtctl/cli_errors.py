@@ -2,7 +2,7 @@
 
 An error is one line, ``evtctl: error: <where>: <what>``, where ``<where>`` is the file and
 place (``evtctl.yaml:3:5``), the option (``--format``) or the command (``evtctl lint``) at
-fault, optionally followed by one line ``evtctl: hint: <what to do>``. Notes that are not
+fault, optionally followed by one line ``hint: <what to do>``. Notes that are not
 errors (``evtctl: note: ...``) use the same prefix. Usage errors of the command-line parser
 (unknown options, missing arguments) are turned into this shape by ``evtctl.cli``.
 """
@@ -20,7 +20,7 @@ def fail(what: str, *, where: str | None = None, hint: str | None = None) -> int
     head = f"evtctl: error: {where}: {what}" if where else f"evtctl: error: {what}"
     lines = [" ".join(head.splitlines())]
     if hint:
-        lines.append("evtctl: hint: " + " ".join(hint.splitlines()))
+        lines.append("hint: " + " ".join(hint.splitlines()))
     sys.stderr.write("\n".join(lines) + "\n")
     return EXIT_USAGE
 

@@ -60,6 +60,18 @@ class Environment:
     config: Mapping[str, str] = field(default_factory=dict)
     principal: str = "User:{service}"
     managed_prefixes: tuple[str, ...] = ()
+    strict: bool = False  # provision: unmanaged topics/ACLs under managedPrefixes fail --check
+    max_delete_percent: float = 10.0  # provision: share of managed topics one apply may delete
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """``registry:`` of evtctl.yaml (see docs/registry.md)."""
+
+    subject_strategy: str = "topic"  # Confluent's default, TopicNameStrategy
+    policy: str = "strict"  # the JSON Schema policy the registry applies (Confluent's default)
+    managed_prefixes: tuple[str, ...] = ()
+    reference_prefix: str = ""  # before the subjects of referenced documents
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class ProjectConfig:
     # Where names are written in the file, (line, column), keyed "rules/<key>",
     # "compatibility.contracts/<key>" and "ignores/<index>/rule".
     locations: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
 
     def mode_for(self, topic: str, kind: str | None, contract: str,
                  declared: str | None = None) -> str:
@@ -201,6 +214,8 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
             config=_strings(env.get("config")),
             principal=env.get("principal", "User:{service}"),
             managed_prefixes=tuple(env.get("managedPrefixes") or ()),
+            strict=bool(env.get("strict", False)),
+            max_delete_percent=float(env.get("maxDeletePercent", 10.0)),
         )
         for name, env in (data.get("environments") or {}).items()
     }
@@ -220,7 +235,20 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
             for folder in (compat.get("protobuf") or {}).get("includePaths") or ()),
         ignores=ignores,
         environments=environments,
+        registry=_registry(data.get("registry")),
         locations=_locations(data),
+    )
+
+
+def _registry(value: object) -> RegistrySettings:
+    if not isinstance(value, dict):
+        return RegistrySettings()
+    default = RegistrySettings()
+    return RegistrySettings(
+        subject_strategy=value.get("subjectStrategy", default.subject_strategy),
+        policy=value.get("policy", default.policy),
+        managed_prefixes=tuple(value.get("managedPrefixes") or ()),
+        reference_prefix=value.get("referencePrefix", ""),
     )
 
 

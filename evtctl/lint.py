@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from evtctl.config import ProjectConfig
-from evtctl.contracts.store import ContractStore
+from evtctl.contracts.store import ContractStore, EarlierVersions
 from evtctl.findings import (
     Finding,
     LintResult,
@@ -47,7 +47,7 @@ from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
 
 # The rules that read contract versions from the store, and the one that compares histories.
-CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506")
+CONTRACT_RULES = ("EVT502", "EVT503", "EVT504", "EVT505", "EVT506", "EVT507")
 HISTORY_RULE = "EVT505"
 
 FailOn = Literal["error", "warning"]
@@ -64,6 +64,7 @@ GC_THRESHOLDS = (50_000, 20, 100)
 class LintOptions:
     today: date | None = None
     use_cache: bool = True
+    registry: EarlierVersions | None = None  # lint --registry (evtctl.registry.lint)
 
 
 def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
@@ -115,7 +116,8 @@ def _store(config: ProjectConfig, options: LintOptions) -> ContractStore:
 
     return ContractStore(config, use_cache=options.use_cache,
                          check_histories=active(HISTORY_RULE),
-                         load_versions=any(active(r) for r in CONTRACT_RULES))
+                         load_versions=any(active(r) for r in CONTRACT_RULES),
+                         registry=options.registry)
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from evtctl.manifest.model import Consume, Organisation, Produce, Service
-from evtctl.naming import TopicKind, TopicName, parse_topic_name
+from evtctl.naming import TopicKind, TopicName
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,20 +29,18 @@ def access(parsed: TopicName) -> Access:
 
 def command_recipients(org: Organisation) -> dict[str, set[str]]:
     """Sender service id → ids of the services whose commands topic it writes to."""
-    out: dict[str, set[str]] = {}
-    for service in org.services:
-        for produce in service.produces:
-            owner = org.owner_of(produce.topic)
-            parsed = parse_topic_name(produce.topic)
-            if owner is not None and parsed is not None and parsed.kind is TopicKind.COMMANDS:
-                out.setdefault(service.id, set()).add(owner[0].id)
-    return out
+    from evtctl.graph import graph_of
+
+    return graph_of(org).command_recipients()
 
 
 def links(org: Organisation) -> Iterator[tuple[Service, Consume | Produce, str]]:
-    """Every subscription and every send: (service, the entry, "consumes"/"produces")."""
-    for service in org.services:
-        for consume in service.consumes:
-            yield service, consume, "consumes"
-        for produce in service.produces:
-            yield service, produce, "produces"
+    """Every subscription and every send: (service, the entry, "consumes"/"produces").
+
+    Read from the organisation's graph (:mod:`evtctl.graph`), in manifest order, every
+    declaration of a service included."""
+    from evtctl.graph import graph_of
+
+    for edge in graph_of(org).declared():
+        assert edge.entry is not None
+        yield edge.service, edge.entry, edge.verb

@@ -45,13 +45,14 @@ def register(app: typer.Typer) -> None:
 def compat(
     files: Annotated[list[Path], typer.Argument(help="Schema files, oldest first.")],
     mode: Annotated[
-        str, typer.Option("--mode", "-m", help="BACKWARD, FORWARD, FULL, *_TRANSITIVE or NONE.")
-    ] = "BACKWARD",
+        str | None, typer.Option("--mode", "-m", help="BACKWARD (default), FORWARD, FULL, "
+                                 "*_TRANSITIVE or NONE; with --registry, the subject's level.")
+    ] = None,
     policy: Annotated[
         str | None,
         typer.Option("--policy", help="JSON Schema: lenient (default) or strict (Schema "
-                     "Registry's default); Protobuf: confluent (default) or wire; Avro has "
-                     "none."),
+                     "Registry's default); Protobuf: confluent (default), wire or "
+                     "wire-json; Avro has none."),
     ] = None,
     schema_type: Annotated[
         SchemaType | None,
@@ -80,11 +81,29 @@ def compat(
         list[Path] | None, typer.Option("--reference", help="Avro: a file defining named "
                                         "types the schemas use (repeatable, in order).")
     ] = None,
+    # -- evtctl registry: earlier versions from a Schema Registry (evtctl.registry.compat) --
+    registry: Annotated[
+        str | None, typer.Option("--registry", metavar="URL", help="Take the earlier versions "
+                                 "from this Schema Registry (give one FILE, the candidate).")
+    ] = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", metavar="SUBJECT", help="With --registry: the "
+                                 "subject holding the earlier versions.")
+    ] = None,
+    registry_config: Annotated[
+        Path | None, typer.Option("--registry-config", metavar="FILE",
+                                  help="With --registry: client properties (auth, TLS).")
+    ] = None,
 ) -> None:
     options = Options(policy=policy, schema_type=schema_type.value if schema_type else None,
                       examples=examples, allow_remote=allow_remote, message=message,
                       include=tuple(include or ()), references=tuple(reference or ()))
-    raise typer.Exit(run(files, mode, output.value, options))
+    if registry is not None or subject is not None:
+        from evtctl.commands.compat_registry import run_with_registry
+
+        raise typer.Exit(run_with_registry(files, registry, subject, registry_config, mode,
+                                           options, output.value))
+    raise typer.Exit(run(files, mode or "BACKWARD", output.value, options))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ def register(app: typer.Typer) -> None:
         path: list[Path] = typer.Option(
             [], "--path", metavar="SUBDIR",
             help="Only the manifests below this folder of each tree (repeatable)."),
+        graph: bool = typer.Option(
+            False, "--graph",
+            help="With --format markdown: add a Mermaid flow of the affected part, changed "
+                 "links highlighted."),
     ) -> None:
         """Show contract changes between two trees or git refs, and who they break.
 
@@ -45,4 +49,5 @@ def register(app: typer.Typer) -> None:
 
         raise typer.Exit(run(DiffOptions(
             old_dir=old_dir, new_dir=new_dir, against=against, head=head, format=format,
-            fail_on=fail_on, config=config, paths=tuple(path), cwd=Path.cwd())))
+            fail_on=fail_on, config=config, paths=tuple(path), cwd=Path.cwd(),
+            graph=graph)))

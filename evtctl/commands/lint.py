@@ -7,8 +7,12 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from evtctl.registry.lint import RegistryLint
 
 # Kept in step with evtctl.report.REPORTERS (not imported here: start-up speed).
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -27,6 +31,8 @@ class LintRequest:
     fail_on: str = "error"
     baseline: Path | None = None
     write_baseline: Path | None = None
+    registry: str | None = None  # earlier versions from this Schema Registry
+    registry_config: Path | None = None
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +59,13 @@ def register(app: typer.Typer) -> None:
                                       help="Do not read or write the compatibility cache."),
         today: str | None = typer.Option(None, "--today", hidden=True,
                                          help="Pretend today is this date (YYYY-MM-DD)."),
+        registry: str | None = typer.Option(
+            None, "--registry", metavar="URL",
+            help="Check new contract versions against the versions this Schema Registry "
+                 "holds (what production has), not only git's."),
+        registry_config: Path | None = typer.Option(
+            None, "--registry-config", metavar="FILE",
+            help="With --registry: client properties (basic.auth.user.info, TLS...)."),
     ) -> None:
         """Check manifests: naming, ownership, references and contract compatibility.
 
@@ -60,7 +73,7 @@ def register(app: typer.Typer) -> None:
         2 bad usage or unreadable input.
         """
         request = LintRequest(tuple(paths or [Path(".")]), format, config, no_cache, today,
-                              fail_on, baseline, write_baseline)
+                              fail_on, baseline, write_baseline, registry, registry_config)
         raise typer.Exit(run(request))
 
 
@@ -90,11 +103,16 @@ def run(request: LintRequest) -> int:
     from evtctl.config import ConfigError, load_config
     from evtctl.lint import LintOptions, apply_baseline, exit_code, lint_paths, project_root
     from evtctl.manifest.discovery import PathNotFound
+    from evtctl.registry.model import RegistryError
 
     paths = list(request.paths)
+    registry = None
     try:
         config = load_config(request.config, paths)
-        result = lint_paths(paths, config, LintOptions(today=day, use_cache=not request.no_cache))
+        if request.registry is not None or request.registry_config is not None:
+            registry = _registry_lint(request, config)
+        result = lint_paths(paths, config, LintOptions(today=day, use_cache=not request.no_cache,
+                                                       registry=registry))
         if not result.files:
             # A wrong path in CI must not pass silently.
             shown = " ".join(str(p) for p in paths)
@@ -119,6 +137,14 @@ def run(request: LintRequest) -> int:
     except PathNotFound as exc:
         return fail("no such file or directory", where=str(exc.path),
                     hint="give a manifest file or a folder that holds manifests")
+    except RegistryError as exc:
+        return fail(exc.message, where="lint --registry", hint=exc.hint)
+    finally:
+        if registry is not None:
+            registry.registry.close()
+    if registry is not None:
+        for disagreement in registry.disagreements:
+            note(disagreement.line(registry.registry.url))
     from evtctl.report import render
 
     notes = result.extra.get("notes")
@@ -131,3 +157,13 @@ def run(request: LintRequest) -> int:
         sys.stderr.write(f"evtctl: {baselined} finding{'s' if baselined != 1 else ''} "
                          f"recorded in baseline {request.baseline} not shown\n")
     return exit_code(result, "warning" if request.fail_on == "warning" else "error")
+
+
+def _registry_lint(request: LintRequest, config: object) -> RegistryLint:
+    """lint --registry: the contract store's earlier versions from the registry."""
+    from evtctl.config import ProjectConfig
+    from evtctl.registry.history import open_registry
+    from evtctl.registry.lint import RegistryLint
+
+    assert isinstance(config, ProjectConfig)
+    return RegistryLint(open_registry(request.registry, request.registry_config), config)

@@ -10,9 +10,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from evtctl.provision.model import ProvisionError
 
 _STYLES = {"+": "green", "~": "yellow", "-": "red", "!": "yellow"}
 Progress = Callable[[int, int], None]
@@ -98,9 +101,17 @@ def provision(
         "--check", help="Exit 1 when the cluster differs from the manifests.")] = False,
     acls: Annotated[bool, typer.Option(
         "--acls", help="Also plan/apply the ACL bindings derived from ownership.")] = False,
-    allow_delete: Annotated[bool, typer.Option(
-        "--allow-delete",
-        help="Delete undeclared topics under managed prefixes, and unmanaged ACLs.")] = False,
+    allow_delete: Annotated[int, typer.Option(
+        "--allow-delete", count=True,
+        help="Delete undeclared topics under managed prefixes, and unmanaged ACLs (at most "
+             "the environment's maxDeletePercent of the topics; give it twice with "
+             "--max-deletes N for more).")] = 0,
+    max_deletes: Annotated[int | None, typer.Option(
+        "--max-deletes", metavar="N",
+        help="With --allow-delete given twice: how many topics may be deleted.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Unmanaged topics and ACL bindings under the managed prefixes fail "
+                         "--check (exit 1), each listed.")] = False,
     allow_destructive: Annotated[bool, typer.Option(
         "--allow-destructive",
         help="Allow config changes that can delete records (cleanup.policy, lower "
@@ -111,8 +122,8 @@ def provision(
         "--config", metavar="FILE", help="Project config (default: evtctl.yaml found "
                                           "above the paths).")] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", metavar="SECONDS", min=1.0,
-        help="How long to wait for each Kafka request.")] = 30.0,
+        "--timeout", metavar="SECONDS", min=0.5,
+        help="How long to wait for Kafka: to connect, and for each request.")] = 10.0,
 ) -> None:
     """Plan (default) or apply the topics, configs and ACLs the manifests describe."""
     from evtctl.provision.model import ProvisionError
@@ -122,20 +133,24 @@ def provision(
     request = ProvisionRequest(
         paths=tuple(paths or ()), bootstrap_server=bootstrap_server, environment=env,
         command_config=command_config, config_file=config, apply=apply, yes=yes,
-        check=check, acls=acls, allow_delete=allow_delete,
-        allow_destructive=allow_destructive, output_format=output_format, timeout=timeout,
+        check=check, acls=acls, allow_delete=allow_delete, max_deletes=max_deletes,
+        allow_destructive=allow_destructive, strict=strict, output_format=output_format,
+        timeout=timeout,
     )
     try:
         code = run_provision(request, _TerminalUi())
     except ProvisionError as error:
-        from evtctl.cli_errors import fail
-
-        raise typer.Exit(fail(str(error), where="provision")) from None
+        raise typer.Exit(_fail(error)) from None
     except KeyboardInterrupt:
-        from evtctl.cli_errors import fail
-
-        raise typer.Exit(fail("interrupted", where="provision")) from None
+        raise typer.Exit(_fail(ProvisionError("interrupted", where="provision"))) from None
     raise typer.Exit(code)
+
+
+def _fail(error: ProvisionError) -> int:
+    """``evtctl: error: <where>: <what>``, and the hint on a line of its own."""
+    from evtctl.cli_errors import fail
+
+    return fail(error.message, where=error.where or "provision", hint=error.hint)
 
 
 def register(app: typer.Typer) -> None:

@@ -40,6 +40,11 @@ class Change:
     direction: str = "backward"  # backward: the later version reads the earlier one's data
     has_example: bool = False
     description: str | None = None  # this change in a plain sentence (names, values), if known
+    # Where the change is, when the format knows (Protobuf: from protoc's source info): a
+    # file of the later version, or of the earlier one for what the later no longer has.
+    file: str | None = None
+    line: int = 0  # 1-based; 0 when unknown
+    column: int = 0
 
 
 @dataclass(frozen=True)

@@ -86,11 +86,15 @@ class Diagnostic:
     something the registry would still accept (a JSON Schema keyword that violates its
     draft's metaschema, say). Lint reports it; the comparison goes on."""
 
-    kind: str  # a short, stable name: "metaschema", ...
+    kind: str  # a short, stable name: "metaschema", "protoc-warning", ...
     message: str
     path: Path
     line: int = 0
     column: int = 0
+    # A note about the schema (a compiler warning, a construct the registry's checker does
+    # not compare) rather than a problem with it: EVT507 (a warning by default) reports it,
+    # where EVT503 reports the others.
+    advisory: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class RegistrySchema:
     text: str
     references: tuple[tuple[str, RegistrySchema], ...] = ()  # (name used in the text, document)
     record_name: str | None = None  # the full name the record/topic-record strategies use
+    # The file the document was read from, when it came from one: the registry names the
+    # subject of a referenced document after it (a name as spelled differs per referrer).
+    path: Path | None = None
 
 
 class ContractFormat(Protocol):

@@ -29,6 +29,10 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "toVersion": c.to_version,
             "direction": c.direction,
         }
+        if c.description:
+            item["description"] = c.description
+        if c.file:
+            item["location"] = {"file": c.file, "line": c.line, "column": c.column}
         if c.has_example:
             item["example"] = c.example
             item["exampleNote"] = c.example_note
@@ -74,6 +78,8 @@ def change_lines(change: Change, schema_type: str = "JSON") -> list[str]:
         lines.append(f"    example event: {json.dumps(change.example)}")
         if change.example_note:
             lines.append(f"    ({change.example_note})")
+    elif not change.compatible and change.example_note:
+        lines.append(f"    {change.example_note}")  # why no event shows it, when known
     elif not change.compatible:
         lines.append(
             "    no example event found; the verdict follows Confluent's rule for this change"

@@ -37,9 +37,9 @@ from evtctl.compat import Change
 from evtctl.compat.formats import Diagnostic, LoadedSchema, LoadOptions, get_format
 from evtctl.compat.realpaths import RealPaths
 
-SCHEMA_VERSION = 3  # of the cache file's layout
+SCHEMA_VERSION = 4  # of the cache file's layout
 # The shape of a cached history's changes; bump it when the stored fields change.
-CHAIN_FORMAT = 3
+CHAIN_FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -209,7 +209,8 @@ class ContractCache:
             row = json.loads(found[0])
             deps = row["deps"]
             diagnostics = tuple(Diagnostic(d["kind"], d["message"], Path(d["path"]), d["line"],
-                                           d["column"]) for d in row["diagnostics"])
+                                           d["column"], d["advisory"])
+                                for d in row["diagnostics"])
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             return None
         if not isinstance(deps, dict):
@@ -293,7 +294,7 @@ class ContractCache:
 
 def _diagnostic_row(d: Diagnostic) -> dict[str, Any]:
     return {"kind": d.kind, "message": d.message, "path": str(d.path), "line": d.line,
-            "column": d.column}
+            "column": d.column, "advisory": d.advisory}
 
 
 def _file_key(prefix: str, main_sha: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from evtctl.compat import Change
 from evtctl.compat.formats import (
@@ -131,6 +131,15 @@ def history_handles(specs: Sequence[VersionSpec], states: Sequence[VersionState]
     return schema_type, [h for h in handles if h is not None]
 
 
+class EarlierVersions(Protocol):
+    """Where a history's earlier versions come from instead of git (``lint --registry``:
+    :class:`evtctl.registry.lint.RegistryLint`): the changes of the versions production
+    does not have yet, judged against the ones it has."""
+
+    def incompatible_changes(self, store: ContractStore,
+                             history: ContractHistory) -> tuple[Change, ...] | None: ...
+
+
 @dataclass
 class ContractStore:
     """Contract versions loaded once per run. ``root`` bounds every file a version may be
@@ -151,6 +160,7 @@ class ContractStore:
     _prepared: bool = False
     _versions: tuple[Organisation, list[LoadedVersion]] | None = None
     _histories: tuple[Organisation, list[ContractHistory]] | None = None
+    registry: EarlierVersions | None = None  # lint --registry: earlier versions from there
 
     def __post_init__(self) -> None:
         if self.root is None:
@@ -282,6 +292,12 @@ class ContractStore:
     def incompatible_changes(self, history: ContractHistory) -> tuple[Change, ...] | None:
         """The history's incompatible changes, or None when it is not compared (see
         :func:`history_handles`)."""
+        if self.registry is not None:
+            return self.registry.incompatible_changes(self, history)
+        return self.git_incompatible_changes(history)
+
+    def git_incompatible_changes(self, history: ContractHistory) -> tuple[Change, ...] | None:
+        """:meth:`incompatible_changes` with every version taken from the files."""
         found = history_handles([v.spec for v in history.versions],
                                 [v.state for v in history.versions], history.mode)
         if found is None:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from evtctl.diff.changes import Change, Kind, SchemaCheck, SchemaReview
-from evtctl.manifest.model import Consume, Organisation, Produce, Service
+from evtctl.manifest.model import Organisation, Service
 
 _KAFKA_DEFAULT_CLEANUP = "delete"
 
@@ -56,31 +56,29 @@ def review(changes: Iterable[Change], old: Organisation, new: Organisation) -> t
 
 
 class _Radius:
-    """Who uses a topic, a contract or a pinned version, in the old tree and the new."""
+    """Who uses a topic, a contract or a pinned version, in the old tree and the new
+    (read from each tree's organisation graph, :mod:`evtctl.graph`)."""
 
     def __init__(self, old: Organisation, new: Organisation) -> None:
         self.old, self.new = old, new
 
     def users(self, topic: str, contract: str | None = None,
               version: int | None = None) -> tuple[Affected, ...]:
+        from evtctl.graph import EdgeKind, graph_of
+
         found: dict[str, Affected] = {}
         # The owning service (before or after the change) is never affected by its own topic.
         owners = {o[0].id for org in (self.old, self.new) if (o := org.owner_of(topic))}
         for side, org in (("old", self.old), ("new", self.new)):
-            for service in _services(org):
-                if service.id in owners:
+            # Declared edges of each service's first declaration, in manifest order.
+            for edge in graph_of(org).on_topic(topic):
+                if edge.entry is None or not edge.primary or edge.service.id in owners:
                     continue
-                links: tuple[tuple[str, tuple[Consume | Produce, ...]], ...] = (
-                    ("consumes", service.consumes), ("sends", service.produces))
-                for relation, entries in links:
-                    for entry in entries:
-                        if entry.topic != topic:
-                            continue
-                        events = _matching(entry, contract, version)
-                        if events is False:
-                            continue
-                        assert events is None or isinstance(events, tuple)
-                        self._add(found, service.id, relation, events, side)
+                if not edge.uses(contract, version):
+                    continue
+                relation = "consumes" if edge.kind is EdgeKind.CONSUME else "sends"
+                self._add(found, edge.service.id, relation, edge.matching(contract, version),
+                          side)
         return tuple(found[k] for k in sorted(found))
 
     def service(self, sid: str) -> Service | None:
@@ -104,29 +102,6 @@ class _Radius:
         service = self.service(sid)
         return Affected(sid, service.owner if service else None, "owned the topic", None,
                         ("old",))
-
-
-def _services(org: Organisation) -> list[Service]:
-    seen: set[str] = set()
-    out: list[Service] = []
-    for s in org.services:
-        if s.id not in seen:
-            seen.add(s.id)
-            out.append(s)
-    return out
-
-
-def _matching(entry: Consume | Produce, contract: str | None,
-              version: int | None) -> tuple[str, ...] | bool | None:
-    """The entry's events that concern the contract (None: every event), False: none."""
-    refs = entry.events
-    if refs is None:
-        # A subscription to every event uses every contract, but pins no version.
-        return False if version is not None else None
-    hits = tuple(str(r) for r in refs
-                 if (contract is None or r.name == contract)
-                 and (version is None or r.version == version))
-    return hits if hits else False
 
 
 def verdict(change: Change, radius: _Radius) -> Verdict:

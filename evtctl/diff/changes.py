@@ -509,22 +509,25 @@ class _Link:
 
 
 def _link_map(org: Organisation, role: str) -> dict[tuple[str, str], _Link]:
+    """(service, topic) → what the service declares there, from the organisation's graph
+    (first declaration of a service id; a duplicate is lint's finding)."""
+    from evtctl.graph import EdgeKind, graph_of
+
     out: dict[tuple[str, str], _Link] = {}
-    for service in _by_id(org).values():
-        entries: tuple[Consume | Produce, ...] = (
-            service.consumes if role == "consumes" else service.produces)
-        for entry in entries:
-            extra = (service.group_id(entry) if isinstance(entry, Consume)
-                     else entry.reply_topic)
-            events = None if entry.events is None else {str(e) for e in entry.events}
-            link = out.get((service.id, entry.topic))
-            if link is None:
-                out[(service.id, entry.topic)] = _Link(events, {extra} if extra else set(),
-                                                       entry)
-                continue
-            link.events = None if link.events is None or events is None else link.events | events
-            if extra:
-                link.groups.add(extra)
+    for edge in graph_of(org).declared():
+        if not edge.primary or (edge.kind is EdgeKind.CONSUME) != (role == "consumes"):
+            continue
+        assert edge.entry is not None
+        extra = edge.group if edge.kind is EdgeKind.CONSUME else edge.reply_topic
+        events = None if edge.events is None else {str(e) for e in edge.events}
+        key = (edge.service.id, edge.topic)
+        link = out.get(key)
+        if link is None:
+            out[key] = _Link(events, {extra} if extra else set(), edge.entry)
+            continue
+        link.events = None if link.events is None or events is None else link.events | events
+        if extra:
+            link.groups.add(extra)
     return out
 
 

@@ -164,11 +164,34 @@ def _details(r: Reviewed) -> list[str]:
     return out
 
 
-def render(result: DiffResult, stream: TextIO) -> None:
+def _flow(result: DiffResult, changes: list[Reviewed]) -> list[str]:
+    """The ``--graph`` section: a Mermaid flow of what the changes touch."""
+    from evtctl.report.org.diff_flow import MAX_SERVICES, flow
+
+    if result.orgs is None:
+        return []
+    facts = [(r.change.kind.value, r.change.topic, r.change.service, r.verdict.breaking,
+              tuple(a.service for a in r.verdict.affected)) for r in changes]
+    source = flow(facts, *result.orgs)
+    if source is None:
+        return []
+    if not source:
+        return ["", f"_The affected part has more than {MAX_SERVICES} services; "
+                "`evtctl graph --topic ...` draws it._"]
+    return ["", "<details open>", "<summary>Flow of the affected part</summary>", "",
+            "```mermaid", source.rstrip(), "```", "",
+            "Green: added · red dashed: removed · yellow: changed · orange: services a "
+            "breaking change affects; highlighted topics have a breaking change.",
+            "</details>"]
+
+
+def render(result: DiffResult, stream: TextIO, graph: bool = False) -> None:
     changes = ordered(result)
     parts = [_heading(result), "", *_intro(result)]
     if changes:
         parts += ["", *_table(changes), ""]
+        if graph:
+            parts += [*_flow(result, changes), ""]
         body = "\n".join(parts)
         details: list[str] = []
         budget = MAX_CHARS - len(body) - 200

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evtctl.diff.breaking import Affected, Reviewed, review
 from evtctl.diff.changes import compare
 from evtctl.diff.sides import Side, check_dropped, org_counts
+from evtctl.manifest.model import Organisation
 
 FAIL_ON = ("breaking", "any", "none")
 
@@ -28,6 +29,9 @@ class DiffResult:
     new: SideInfo
     changes: tuple[Reviewed, ...]
     fail_on: str = "breaking"
+    # Both organisations, for reporters that draw them (markdown --graph).
+    orgs: tuple[Organisation, Organisation] | None = field(default=None, compare=False,
+                                                           repr=False)
 
     @property
     def breaking(self) -> tuple[Reviewed, ...]:
@@ -66,4 +70,4 @@ def diff_sides(old: Side, new: Side, fail_on: str = "breaking",
     check_dropped(old, new)
     reviewed = review(compare(old, new), old.org, new.org)
     return DiffResult(side_info(old, commits[0]), side_info(new, commits[1]), reviewed,
-                      fail_on)
+                      fail_on, (old.org, new.org))

@@ -26,6 +26,7 @@ class DiffOptions:
     config: Path | None = None
     paths: tuple[Path, ...] = ()
     cwd: Path = field(default_factory=Path.cwd)
+    graph: bool = False  # markdown: add the flow of the affected part
 
 
 def run(options: DiffOptions, stream: TextIO | None = None) -> int:
@@ -40,6 +41,11 @@ def run(options: DiffOptions, stream: TextIO | None = None) -> int:
         result = compute(options)
     except (DiffInputError, GitError) as exc:
         return fail(str(exc), where="diff")
+    if options.graph:
+        from evtctl.diff.report_markdown import render as markdown
+
+        markdown(result, stream or sys.stdout, graph=True)
+        return result.exit_code
     from evtctl.diff.report import render
 
     render(result, options.format, stream or sys.stdout)
@@ -49,6 +55,8 @@ def run(options: DiffOptions, stream: TextIO | None = None) -> int:
 def _usage_problem(o: DiffOptions) -> str | None:
     if o.format not in FORMATS:
         return f"unknown --format {o.format!r}; choose one of {', '.join(FORMATS)}"
+    if o.graph and o.format != "markdown":
+        return "--graph draws the flow in a pull-request comment: use it with --format markdown"
     if o.fail_on not in FAIL_ON:
         return f"unknown --fail-on {o.fail_on!r}; choose one of {', '.join(FAIL_ON)}"
     dirs = (o.old_dir, o.new_dir)

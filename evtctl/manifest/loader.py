@@ -399,7 +399,16 @@ def _build_contract(file: Path, node: Any, pos: tuple[int, int]) -> Contract | N
         message=_str(node, "message"),
         versions=versions,
         incomplete=incomplete,
+        subject_strategy=_str(node, "subjectStrategy"),
+        key_versions=_key_versions(file, node.get("key")),
     )
+
+
+def _key_versions(file: Path, key: Any) -> tuple[ContractVersion, ...]:
+    if not isinstance(key, LDict):
+        return ()
+    return tuple(v for n, p in _items(key, "versions")
+                 if (v := _build_version(file, n, p)) is not None)
 
 
 def _build_version(file: Path, node: Any, pos: tuple[int, int]) -> ContractVersion | None:

@@ -109,6 +109,8 @@ class Contract(_Located):
     description: str | None = None
     schema_type: str | None = None  # JSON, AVRO or PROTOBUF; None: from each file's extension
     message: str | None = None  # Protobuf: the message the contract is (None: the first)
+    subject_strategy: str | None = None  # evtctl registry: overrides the project's strategy
+    key_versions: tuple[ContractVersion, ...] = ()  # the record key's schema, if registered
     incomplete: bool = False  # a version entry could not be read (the loader reported it)
 
     def version(self, number: int) -> ContractVersion | None:

@@ -5,9 +5,11 @@ environment's template gives a service (``User:{service}`` by default):
 
 * the owner WRITEs its ``events`` and ``results`` topics;
 * the owner READs its ``commands`` topic (in its own consumer group, the service id);
-* ``private.*`` topics: the owner READs and WRITEs; nobody else, except that the services a
-  service sends commands to may WRITE its ``private.reply`` topic (to answer);
-* a consumer READs every topic it consumes, in its consumer group;
+* ``private.*`` topics: the owner READs and WRITEs; nobody else, except that the service
+  owning a commands topic may WRITE a ``private.reply`` topic when a command sent to it names
+  that topic as its ``replyTopic`` (to answer) — never because the sender merely has one;
+* a consumer READs every topic it consumes, in the consumer group it declares (or its
+  default, the service id) — no other group;
 * a sender WRITEs the ``commands`` topics it sends to.
 
 Subscriptions and sends that the architecture forbids (reading another service's commands,
@@ -102,32 +104,61 @@ def _consumer_bindings(org: Organisation, service: Service,
         yield AclSpec(GROUP, service.group_id(consume), principal, READ)
 
 
+def _reply_grants(org: Organisation, template: str) -> dict[str, set[str]]:
+    """Reply topic → the principals that may answer on it: for each command a service sends
+    that names a ``replyTopic`` (its own ``private.reply``), the owner of the commands topic
+    it sends to. Nothing else opens a ``private.reply`` topic to another service."""
+    grants: dict[str, set[str]] = {}
+    for service in org.services:
+        for produce in service.produces:
+            parsed = parse_topic_name(produce.topic)
+            replier = org.owner_of(produce.topic)
+            if (produce.reply_topic is None or parsed is None
+                    or parsed.kind is not TopicKind.COMMANDS or replier is None):
+                continue
+            reply = parse_topic_name(produce.reply_topic)
+            if reply is None or not reply.is_reply or _owner_id(org, produce.reply_topic) \
+                    != service.id or replier[0].id == service.id:
+                continue
+            grants.setdefault(produce.reply_topic, set()).add(
+                principal_for(replier[0], template))
+    return grants
+
+
 def _sender_bindings(org: Organisation, service: Service, principal: str,
                      template: str) -> Iterator[AclSpec | str]:
-    own_reply = next((t.name for t in service.topics
-                      if (p := parse_topic_name(t.name)) is not None and p.is_reply), None)
+    grants = _reply_grants(org, template)
     for produce in service.produces:
         parsed = parse_topic_name(produce.topic)
         owner_id = _owner_id(org, produce.topic)
         if owner_id == service.id:
             continue  # its own topic: the owner bindings cover it
-        if parsed is not None and (parsed.kind is TopicKind.COMMANDS or parsed.is_reply):
+        if parsed is not None and parsed.kind is TopicKind.COMMANDS:
             yield AclSpec(TOPIC, produce.topic, principal, WRITE)
+            yield from _reply_binding(org, service, produce.topic, produce.reply_topic,
+                                      template)
+        elif parsed is not None and parsed.is_reply:
+            if principal in grants.get(produce.topic, set()):
+                continue  # the reply relation below grants it
+            yield (f"no ACL for {service.id} to write {produce.topic}: a private.reply topic "
+                   f"is open only to the services its owner's commands name it for "
+                   f"(replyTopic), and {owner_id or 'its owner'} names it for none of "
+                   f"{service.id}'s commands topics")
         else:
             kind = parsed.kind.value if parsed else "unrecognised"
             yield (f"no ACL for {service.id} to write {produce.topic}: only its owner may "
                    f"publish to a {kind} topic")
-            continue
-        if parsed.kind is not TopicKind.COMMANDS:
-            continue
-        reply = produce.reply_topic or own_reply
-        replier = org.owner_of(produce.topic)
-        if reply is None or replier is None:
-            continue
-        reply_parsed = parse_topic_name(reply)
-        if reply_parsed is None or not reply_parsed.is_reply \
-                or _owner_id(org, reply) != service.id:
-            yield (f"no ACL for replies to {reply}: a reply topic must be a private.reply "
-                   f"topic of {service.id}")
-            continue
-        yield AclSpec(TOPIC, reply, principal_for(replier[0], template), WRITE)
+
+
+def _reply_binding(org: Organisation, service: Service, commands: str, reply: str | None,
+                   template: str) -> Iterator[AclSpec | str]:
+    """WRITE on ``reply`` for the owner of ``commands``, when the sender names it."""
+    replier = org.owner_of(commands)
+    if reply is None or replier is None:
+        return  # no reply topic named: the replier gets nothing
+    reply_parsed = parse_topic_name(reply)
+    if reply_parsed is None or not reply_parsed.is_reply or _owner_id(org, reply) != service.id:
+        yield (f"no ACL for replies to {reply}: a reply topic must be a private.reply "
+               f"topic of {service.id}")
+        return
+    yield AclSpec(TOPIC, reply, principal_for(replier[0], template), WRITE)

@@ -1,22 +1,28 @@
-"""Carrying out a plan: batched admin requests, one result per action.
+"""Carrying out a plan: batched admin requests, one result per action, each confirmed.
 
 Actions run kind by kind (creates, partitions, configs, deletes, then ACLs), each kind in
-batches. When the cluster stops answering, the apply stops: actions whose request got no
-answer are ``failed`` (they may or may not have taken effect; the next plan tells), and the
-ones never sent are ``not-applied``. Refused actions are left as they are.
+batches. After each batch the changes are read back through a fresh view (``confirm``):
+an action is ``applied`` only once the view shows it; one the cluster answered but that never
+shows within the bound is ``not-applied``, with what the view showed.
+
+When the cluster stops answering, the apply stops: actions whose request got no answer are
+``failed`` unless the fresh view shows them (they may or may not have taken effect; the next
+plan tells), and the ones never sent are ``not-applied``. Refused actions are left as they
+are.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from evtctl.provision.confirm import DEFAULT_VISIBILITY_TIMEOUT, bound, confirm
 from evtctl.provision.model import (
     AclSpec,
     Action,
     ActionKind,
     ClusterAdmin,
+    ClusterReader,
     ItemError,
     NewTopicSpec,
     Plan,
@@ -35,6 +41,16 @@ _ORDER = (
     ActionKind.DELETE_ACL,
 )
 NOT_ATTEMPTED = "not attempted: the cluster stopped answering earlier in this apply"
+NO_ANSWER = "no answer: it may or may not have taken effect; plan again to see"
+
+
+@dataclass
+class ApplyStats:
+    """What confirming cost: fresh views read, seconds spent waiting for visibility."""
+
+    views: int = 0
+    waited: float = 0.0
+    late: int = 0  # batches whose first view did not show everything yet
 
 
 @dataclass
@@ -43,18 +59,67 @@ class _Run:
     results: dict[int, Action]
     total: int
     progress: Progress | None
+    visibility_timeout: float
+    stats: ApplyStats = field(default_factory=ApplyStats)
     done: int = 0
     stopped: bool = False
+    # items answered (error None) or unanswered (error unreachable), to confirm
+    answered: list[tuple[int, Action, ItemError | None]] = field(default_factory=list)
+    reader: ClusterReader | None = None
+    reader_used: bool = False
 
     def record(self, index: int, action: Action, error: ItemError | None) -> None:
-        if error is None:
-            self.results[index] = action.with_status(Status.APPLIED)
+        if error is None or error.unreachable:
+            self.answered.append((index, action, error))
+            if error is not None:
+                self.stopped = True
             return
-        reason = error.message
-        if error.unreachable:
+        self.results[index] = action.with_status(Status.FAILED, error.message)
+
+    def view(self) -> ClusterReader:
+        """The apply's reader for a batch's first look (a new client, made when the apply
+        started, so its connection is ready); a new one for every further look, in case the
+        broker it asks is the one behind."""
+        if self.reader is None or self.reader_used:
+            self.reader = self.admin.fresh_view()
+        self.reader_used = True
+        return self.reader
+
+    def fresh_batch(self) -> None:
+        self.reader_used = False
+
+    def confirm_batch(self) -> None:
+        items, self.answered = self.answered, []
+        if not items:
+            return
+        try:
+            checked = confirm([(i, a) for i, a, _ in items], self.view,
+                              timeout=self.visibility_timeout)
+        except ProvisionError as error:
+            for index, action, failure in items:
+                reason = (f"{failure.message} ({NO_ANSWER})" if failure is not None else
+                          f"answered as done, but a fresh view could not be read to confirm "
+                          f"it ({error}); plan again to see")
+                self.results[index] = action.with_status(Status.FAILED, reason)
             self.stopped = True
-            reason += " (no answer: it may or may not have taken effect; plan again to see)"
-        self.results[index] = action.with_status(Status.FAILED, reason)
+            return
+        self.stats.views += checked.views
+        self.stats.waited += checked.waited
+        self.stats.late += checked.views > 1
+        for index, action, failure in items:
+            why = checked.outcome.get(index)
+            if why is None:
+                self.results[index] = action.with_status(
+                    Status.APPLIED, None if failure is None else
+                    f"the answer was lost ({failure.message}), but a fresh view shows it")
+            elif failure is None:
+                waited = bound(self.visibility_timeout, len(items))
+                self.results[index] = action.with_status(
+                    Status.NOT_APPLIED,
+                    f"Kafka answered that it was done, but after {waited:g}s {why}")
+            else:
+                self.results[index] = action.with_status(
+                    Status.FAILED, f"{failure.message} ({NO_ANSWER}; {why})")
 
     def advance(self, count: int) -> None:
         self.done += count
@@ -63,11 +128,16 @@ class _Run:
 
 
 def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None,
-               progress: Progress | None = None, visibility_timeout: float = 30.0) -> Plan:
+               progress: Progress | None = None,
+               visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT,
+               stats: ApplyStats | None = None) -> Plan:
     """Carry out the planned actions; the returned plan holds every action's outcome."""
     batch_size = batch_size or DEFAULT_BATCH_SIZE
     todo = [(i, a) for i, a in enumerate(plan.actions) if a.status is Status.PLANNED]
-    run = _Run(admin, {}, len(todo), progress)
+    run = _Run(admin, {}, len(todo), progress, visibility_timeout,
+               stats if stats is not None else ApplyStats())
+    if todo:
+        run.reader = admin.fresh_view()  # connects while the first batch is sent
     for kind in _ORDER:
         items = [(i, a) for i, a in todo if a.kind is kind]
         for batch in _batches(items, kind, batch_size):
@@ -76,28 +146,11 @@ def apply_plan(plan: Plan, admin: ClusterAdmin, *, batch_size: int | None = None
                     run.results[index] = action.with_status(Status.NOT_APPLIED, NOT_ATTEMPTED)
                 continue
             _EXECUTORS[kind](run, batch)
+            run.fresh_batch()
+            run.confirm_batch()
             run.advance(len(batch))
-        if kind is ActionKind.CREATE_TOPIC and not run.stopped:
-            created = {a.topic for i, a in items if run.results[i].status is Status.APPLIED}
-            _await_visible(admin, created, visibility_timeout)
     actions = tuple(run.results.get(i, a) for i, a in enumerate(plan.actions))
     return Plan(plan.cluster_id, actions, plan.warnings)
-
-
-def _await_visible(admin: ClusterAdmin, topics: set[str], timeout: float) -> None:
-    """Wait (bounded) until the brokers' metadata shows the created topics: KRaft answers
-    CreateTopics once the controller has committed them, and brokers learn of them a moment
-    later. Without this, a plan right after an apply could plan the same creates again."""
-    deadline = time.monotonic() + timeout
-    while topics and time.monotonic() < deadline:
-        try:
-            missing = topics - set(admin.list_topics())
-        except ProvisionError:
-            return  # reading failed: the next plan will tell
-        if not missing:
-            return
-        topics = missing
-        time.sleep(0.25)
 
 
 def _batches(items: list[tuple[int, Action]], kind: ActionKind,

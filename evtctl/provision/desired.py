@@ -29,6 +29,10 @@ class EnvironmentDefaults(Protocol):
     def principal(self) -> str: ...
     @property
     def managed_prefixes(self) -> tuple[str, ...]: ...
+    @property
+    def strict(self) -> bool: ...
+    @property
+    def max_delete_percent(self) -> float: ...
 
 
 def desired_state(org: Organisation, env: EnvironmentDefaults | None, *,
@@ -71,4 +75,6 @@ def desired_state(org: Organisation, env: EnvironmentDefaults | None, *,
         expected_cluster_id=env.cluster_id if env else None,
         environment=env.name if env else None,
         warnings=tuple(warnings),
+        strict=env.strict if env else False,
+        max_delete_percent=env.max_delete_percent if env else 10.0,
     )

@@ -11,7 +11,12 @@ Pure: no Kafka, no I/O. Safety rules live here, so a refused change is refused i
 * a topic is deleted only with ``allow_delete``, only under a managed prefix, and never an
   internal topic (``_``/``__``);
 * an ACL binding of a service's principal that the manifests do not give is removed only
-  with ``allow_delete``, and only on a resource under a managed prefix.
+  with ``allow_delete``, and only on a resource under a managed prefix;
+* with ``strict``, every topic and every ALLOW binding (any principal) under a managed
+  prefix that the manifests do not give is a refused action — so ``--check`` fails, each one
+  listed — unless ``allow_delete`` deletes it;
+* partitions are added only when enough brokers are alive for the topic's replication
+  factor; replicas out of sync (a node down or gone) are reported, never "fixed".
 """
 
 from __future__ import annotations
@@ -28,17 +33,21 @@ from evtctl.provision.model import (
     DesiredTopic,
     Detail,
     ObservedTopic,
+    Permission,
     Plan,
+    ResourceKind,
     Status,
 )
 
 RETENTION_SUFFIXES = ("retention.ms", "retention.bytes")
+_NAMED = (ResourceKind.TOPIC, ResourceKind.GROUP)
 
 
 @dataclass(frozen=True, slots=True)
 class PlanOptions:
     allow_delete: bool = False
     allow_destructive: bool = False
+    strict: bool = False
 
 
 def is_internal(topic: str) -> bool:
@@ -74,7 +83,8 @@ def _policies(value: str | None) -> frozenset[str]:
     return frozenset(p.strip() for p in (value or "").split(",") if p.strip())
 
 
-def _same(key: str, a: str, b: str) -> bool:
+def same_value(key: str, a: str, b: str) -> bool:
+    """Whether two values of ``key`` mean the same (cleanup.policy is an unordered list)."""
     if key == "cleanup.policy":
         return _policies(a) == _policies(b)
     return a.strip() == b.strip()
@@ -89,7 +99,8 @@ def plan(desired: DesiredState, observed: ClusterState, options: PlanOptions) ->
         if current is None:
             actions.append(_create(topic, observed.broker_count))
         else:
-            actions.extend(_update(topic, current, options, warnings))
+            actions.extend(_update(topic, current, observed.broker_count, options, warnings))
+            warnings.extend(_replica_health(current))
     actions.extend(_orphans(desired, observed, declared, options, warnings))
     if desired.acls is not None:
         actions.extend(_acl_actions(desired, observed, options, warnings))
@@ -110,12 +121,37 @@ def _create(topic: DesiredTopic, brokers: int) -> Action:
     return Action(ActionKind.CREATE_TOPIC, topic.name, details)
 
 
-def _update(topic: DesiredTopic, current: ObservedTopic, options: PlanOptions,
+def _replica_health(current: ObservedTopic) -> Iterable[str]:
+    """Replication drift a node down (or gone) causes: reported; evtctl moves no replicas."""
+    if current.offline:
+        yield (f"offline partitions on {current.name}: {_ranges(current.offline)} have no "
+               "leader (their replicas' brokers are down); reported only")
+    if current.out_of_sync:
+        brokers = sorted({b for lagging in current.out_of_sync.values() for b in lagging})
+        yield (f"replication drift on {current.name}: {len(current.out_of_sync)} of "
+               f"{current.partitions} partitions have replicas out of sync (broker "
+               f"{', '.join(map(str, brokers))}); reported only: evtctl does not reassign "
+               "replicas — bring the broker back or reassign with kafka-reassign-partitions")
+
+
+def _ranges(numbers: Iterable[int]) -> str:
+    values = sorted(numbers)
+    shown = ", ".join(map(str, values[:10]))
+    return shown + (f" and {len(values) - 10} more" if len(values) > 10 else "")
+
+
+def _update(topic: DesiredTopic, current: ObservedTopic, brokers: int, options: PlanOptions,
             warnings: list[str]) -> Iterable[Action]:
     name = topic.name
     if topic.partitions is not None and topic.partitions != current.partitions:
         move = {"from": current.partitions, "to": topic.partitions}
-        if topic.partitions > current.partitions:
+        width = current.replication_factor
+        if topic.partitions > current.partitions and brokers and width > brokers:
+            yield Action(ActionKind.ADD_PARTITIONS, name, move, status=Status.REFUSED,
+                         reason=f"new partitions need {width} live brokers for replication "
+                                f"factor {width}; the cluster has {brokers} (a broker is "
+                                "down?)")
+        elif topic.partitions > current.partitions:
             yield Action(ActionKind.ADD_PARTITIONS, name, move)
         else:
             yield Action(ActionKind.REDUCE_PARTITIONS, name, move, status=Status.REFUSED,
@@ -134,11 +170,11 @@ def _update(topic: DesiredTopic, current: ObservedTopic, options: PlanOptions,
         effective = current.effective.get(key)
         old: str | None
         if on_topic is not None:
-            if _same(key, on_topic, new):
+            if same_value(key, on_topic, new):
                 continue
             old, source = on_topic, "topic"
         else:
-            if effective is not None and _same(key, effective, new):
+            if effective is not None and same_value(key, effective, new):
                 continue  # the default already has this value: nothing would change
             old, source = effective, "default"
         destructive = loses_data(key, old, new)
@@ -161,10 +197,16 @@ def _orphans(desired: DesiredState, observed: ClusterState, declared: set[str],
         if name in declared or is_internal(name):
             continue
         managed = _under(name, desired.managed_prefixes)
+        details: dict[str, Detail] = {"partitions": observed.topics[name].partitions,
+                                      "managed_prefix": managed}
         if managed is not None and options.allow_delete:
-            yield Action(ActionKind.DELETE_TOPIC, name,
-                         {"partitions": observed.topics[name].partitions,
-                          "managed_prefix": managed}, destructive=True)
+            yield Action(ActionKind.DELETE_TOPIC, name, details, destructive=True)
+            continue
+        if managed is not None and options.strict:
+            yield Action(ActionKind.DELETE_TOPIC, name, details, destructive=True,
+                         status=Status.REFUSED,
+                         reason=f"unmanaged (--strict): under {managed} but no manifest "
+                                "declares it; declare it, or pass --allow-delete to delete it")
             continue
         prefix = managed or _under(name, desired.org_prefixes)
         if prefix is None:
@@ -184,14 +226,21 @@ def _acl_actions(desired: DesiredState, observed: ClusterState, options: PlanOpt
     for acl in sorted(wanted - present):
         yield Action(ActionKind.CREATE_ACL, acl.resource, _acl_details(acl), acl=acl)
     for acl in sorted(present - wanted):
-        if acl.principal not in desired.acl_principals:
-            continue
+        if acl.permission is not Permission.ALLOW or acl.resource_type not in _NAMED:
+            continue  # a DENY only takes access away; manifests name only topics and groups
+        ours = acl.principal in desired.acl_principals
         managed = _under(acl.resource, desired.managed_prefixes)
-        if managed is not None and options.allow_delete:
+        if managed is not None and options.allow_delete and (ours or options.strict):
             yield Action(ActionKind.DELETE_ACL, acl.resource, _acl_details(acl), acl=acl)
+        elif managed is not None and options.strict:
+            yield Action(ActionKind.DELETE_ACL, acl.resource, _acl_details(acl), acl=acl,
+                         status=Status.REFUSED,
+                         reason=f"unmanaged (--strict): on {managed} but no manifest gives "
+                                "it; pass --allow-delete to remove it")
         elif managed is not None:
-            warnings.append(f"unmanaged ACL: {acl} (no manifest gives it; "
-                            "pass --allow-delete to remove it)")
+            hint = ("pass --allow-delete to remove it" if ours else
+                    "not a service's principal: removed only with --strict --allow-delete")
+            warnings.append(f"unmanaged ACL: {acl} (no manifest gives it; {hint})")
         elif _under(acl.resource, desired.org_prefixes) is not None:
             warnings.append(f"unmanaged ACL: {acl} (no manifest gives it; not under a managed "
                             "prefix, so never removed)")

@@ -58,10 +58,10 @@ def _suffix(action: Action, applied: bool) -> str:
     if not applied:
         return "   [destructive]" if action.destructive else ""
     if action.status is Status.APPLIED:
-        return "   [applied]"
+        return f"   [applied: {action.reason}]" if action.reason else "   [applied]"
     if action.status is Status.FAILED:
         return f"   [failed: {action.reason}]"
-    return "   [not applied]"
+    return f"   [not applied: {action.reason}]" if action.reason else "   [not applied]"
 
 
 def _topic_lines(topic: str, actions: list[Action], applied: bool) -> Iterator[str]:

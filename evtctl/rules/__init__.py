@@ -22,7 +22,7 @@ _MODULES = (
     "foreign_publisher", "foreign_subscriber",
     "unknown_topic", "unknown_event", "unknown_version", "deprecated_version_pinned",
     "retired_version_pinned", "reply_topic", "shared_consumer_group",
-    "version_order", "schema_missing", "schema_invalid", "schema_remote_ref",
+    "version_order", "schema_missing", "schema_invalid", "schema_remote_ref", "schema_note",
     "contract_incompatible", "contract_format_mixed",
     "config_unknown_name", "config_unknown_rule",
     "suppression_reason", "suppression_unused", "ignore_unused",

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from evtctl.compat import Change
-from evtctl.findings import Problem, Related
+from evtctl.findings import Location, Problem, Related
 from evtctl.rules.base import Context
 
 ID = "EVT505"
@@ -47,12 +48,17 @@ def check(ctx: Context) -> Iterator[Problem]:
         for change in changes:
             version = by_number[change.to_version]
             earlier = by_number.get(change.from_version)
+            related: list[Related] = []
+            if earlier is not None:
+                related.append(Related(earlier.at("version"),
+                                       f"version {earlier.version} declared here"))
+            if change.file and change.line:
+                related.append(Related(Location(Path(change.file), change.line, change.column),
+                                       "the change is here"))
             yield Problem(
                 _message(contract.name, history.mode, history.policy, change),
                 version.at("version"),
-                related=(Related(earlier.at("version"),
-                                 f"version {earlier.version} declared here"),)
-                if earlier else (),
+                related=tuple(related),
                 json_path=change.path,
                 hint=_example(change),
                 anchor=f"{history.topic.name}/{contract.name}@{version.version}:"

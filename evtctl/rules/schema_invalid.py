@@ -22,6 +22,7 @@ Passing: the file holds ``{"type": "object"}``.
 from collections.abc import Iterator
 
 from evtctl.compat.formats import SchemaErrorKind, SchemaFileError
+from evtctl.contracts.store import LoadedVersion
 from evtctl.findings import Location, Problem, Related, display_path
 from evtctl.rules.base import Context
 
@@ -47,9 +48,16 @@ def check(ctx: Context) -> Iterator[Problem]:
             text, related = describe(error)
             yield Problem(f"{name}: {text}", lv.version.at("schema"), related=related,
                           anchor=lv.anchor)
-        for d in lv.state.diagnostics:
-            place = (f"{display_path(d.path)}:{d.line}:{d.column}" if d.line
-                     else display_path(d.path))
-            yield Problem(f"{name}: {place}: {d.message}", lv.version.at("schema"),
-                          related=(Related(Location(d.path, d.line, d.column), d.message),),
-                          anchor=f"{lv.anchor}:{d.kind}")
+        yield from diagnostic_problems(lv, advisory=False)
+
+
+def diagnostic_problems(lv: LoadedVersion, advisory: bool) -> Iterator[Problem]:
+    """The version's diagnostics of one sort (see ``Diagnostic.advisory``) as problems."""
+    name = f"{lv.contract.name} v{lv.version.version}"
+    for d in lv.state.diagnostics:
+        if d.advisory != advisory:
+            continue
+        place = f"{display_path(d.path)}:{d.line}:{d.column}" if d.line else display_path(d.path)
+        yield Problem(f"{name}: {place}: {d.message}", lv.version.at("schema"),
+                      related=(Related(Location(d.path, d.line, d.column), d.message),),
+                      anchor=f"{lv.anchor}:{d.kind}:{d.line}:{d.column}")

@@ -24,9 +24,9 @@ from cli_runner import CliResult, run_cli
 from local_kafka import KafkaCluster, KafkaUnavailable
 
 
-def _start(nodes: int, heap: str) -> KafkaCluster:
+def _start(nodes: int, heap: str, extra: Mapping[str, str] | None = None) -> KafkaCluster:
     try:
-        cluster = KafkaCluster(nodes=nodes, heap=heap)
+        cluster = KafkaCluster(nodes=nodes, heap=heap, extra_properties=extra)
     except KafkaUnavailable as error:
         if os.environ.get("CI"):
             pytest.fail(f"Kafka tests cannot run in CI: {error}", pytrace=False)
@@ -44,8 +44,10 @@ def kafka() -> Iterator[KafkaCluster]:
 
 @pytest.fixture(scope="session")
 def kafka3() -> Iterator[KafkaCluster]:
-    """A three-node cluster, started lazily for the few tests about replication."""
-    cluster = _start(3, "320m")
+    """A three-node cluster, started lazily for the tests about replication and faults.
+    A stopped broker is fenced after 3 s instead of 9 s, so node-down tests wait less."""
+    cluster = _start(3, "320m", {"broker.session.timeout.ms": "3000",
+                                 "broker.heartbeat.interval.ms": "500"})
     yield cluster
     cluster.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brokerstate import admin
+from brokerstate import admin, create, topic_partitions
 from confluent_kafka import (
     Consumer,
     ConsumerGroupTopicPartitions,
@@ -24,6 +24,7 @@ from confluent_kafka.admin import (
     AclOperation,
     AclPermissionType,
     AdminClient,
+    NewTopic,
     ResourcePatternType,
     ResourceType,
 )
@@ -170,7 +171,49 @@ def test_unmanaged_bindings_are_removed_only_with_allow_delete(kafka: Any, org: 
     plan = provision("--env", "dev", "--acls")
     assert f"unmanaged ACL: User:alice READ topic:{events}" in plan.stdout
     assert "No changes" in plan.stdout
-    removed = provision("--env", "dev", "--acls", "--apply", "--yes", "--allow-delete")
-    assert removed.exit_code == 0, removed.stdout
+    whole = [str(org.root)]  # deleting needs the whole project
+    removed = provision("--env", "dev", "--acls", "--apply", "--yes", "--allow-delete",
+                        paths=whole)
+    assert removed.exit_code == 0, removed.stdout + removed.stderr
     assert f"- acl User:alice READ topic:{events}   [applied]" in removed.stdout
-    assert "No changes" in provision("--env", "dev", "--acls", "--allow-delete").stdout
+    assert "No changes" in provision("--env", "dev", "--acls", "--allow-delete",
+                                     paths=whole).stdout
+
+
+def test_strict_fails_the_check_on_every_unmanaged_grant_and_topic(kafka: Any, org: Any,
+                                                                   provision: Any) -> None:
+    events, legacy = org.topic("alice", "events"), org.topic("legacy", "events")
+    create(kafka, NewTopic(legacy, 1, 1))
+    org.environment("dev", managedPrefixes=[f"{org.company}."])
+    org.service("alice", topics=[{"name": events}])
+    assert provision("--env", "dev", "--acls", "--apply", "--yes").exit_code == 0
+    hand_granted = [
+        AclBinding(ResourceType.TOPIC, events, ResourcePatternType.LITERAL, "User:bob", "*",
+                   AclOperation.READ, AclPermissionType.ALLOW),
+        AclBinding(ResourceType.TOPIC, f"{org.company}.ns.", ResourcePatternType.PREFIXED,
+                   "User:mallory", "*", AclOperation.ALL, AclPermissionType.ALLOW),
+    ]
+    client = admin(kafka)
+    for future in client.create_acls(hand_granted).values():
+        future.result(timeout=10)
+
+    lenient = provision("--env", "dev", "--acls", "--check")
+    assert lenient.exit_code == 0  # warnings only
+    assert f"unmanaged ACL: User:bob READ topic:{events}" in lenient.stdout
+
+    strict = provision("--env", "dev", "--acls", "--strict", "--check")
+    assert strict.exit_code == 1, strict.stdout
+    assert f"- topic {legacy}   [refused: unmanaged (--strict)" in strict.stdout
+    assert f"- acl User:bob READ topic:{events}   [refused: unmanaged (--strict)" \
+        in strict.stdout
+    assert f"- acl User:mallory ALL topic:{org.company}.ns. (prefixed)   [refused: " \
+           "unmanaged (--strict)" in strict.stdout
+    assert "Plan: 0 to add, 0 to change, 0 to delete; 3 refused." in strict.stdout
+    org.environment("dev", managedPrefixes=[f"{org.company}."], strict=True)
+    assert provision("--env", "dev", "--acls", "--check").exit_code == 1  # the config switch
+
+    cleaned = provision("--env", "dev", "--acls", "--apply", "--yes", "--allow-delete",
+                        "--allow-delete", "--max-deletes", "1", paths=[str(org.root)])
+    assert cleaned.exit_code == 0, cleaned.stdout + cleaned.stderr
+    assert provision("--env", "dev", "--acls", "--check").exit_code == 0
+    assert topic_partitions(kafka, legacy) is None

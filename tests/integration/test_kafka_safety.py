@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from brokerstate import create, topic_config, topic_partitions
-from cli_runner import run_cli
 from confluent_kafka.admin import NewTopic
-from local_kafka import free_ports
 
 pytestmark = pytest.mark.kafka
 
@@ -76,12 +73,40 @@ def test_delete_only_with_flag_and_only_under_managed_prefixes(kafka: Any, org: 
     assert "- topic" not in plan.stdout
     assert provision("--env", "dev", "--check").exit_code == 0  # warnings alone pass
 
-    deleted = provision("--env", "dev", "--apply", "--yes", "--allow-delete")
-    assert deleted.exit_code == 0, deleted.stdout
+    # The paths must hold the whole project (the folder of evtctl.yaml) to delete anything.
+    partial = provision("--env", "dev", "--apply", "--yes", "--allow-delete")
+    assert partial.exit_code == 2
+    assert partial.stderr.startswith("evtctl: error: --allow-delete: --allow-delete needs "
+                                     "every manifest of the project")
+    whole = [str(org.root)]
+    # One deletion of the two managed topics is 50%: more than the default 10%.
+    share = provision("--env", "dev", "--apply", "--yes", "--allow-delete", paths=whole)
+    assert share.exit_code == 2
+    assert "the plan deletes 1 of the 2 topics under the managed prefixes (50%), more than " \
+           "the 10% one apply may delete" in share.stderr
+    assert "--allow-delete --allow-delete --max-deletes 1" in share.stderr
+    assert topic_partitions(kafka, orphan) == 1  # refused before anything was sent
+
+    deleted = provision("--env", "dev", "--apply", "--yes", "--allow-delete", "--allow-delete",
+                        "--max-deletes", "1", paths=whole)
+    assert deleted.exit_code == 0, deleted.stdout + deleted.stderr
     assert f"- topic {orphan}" in deleted.stdout
     assert topic_partitions(kafka, orphan) is None
     for survivor in (kept, outside, internal):
         assert topic_partitions(kafka, survivor) == 1
+
+
+def test_delete_share_is_configurable(kafka: Any, org: Any, provision: Any) -> None:
+    kept = [org.topic(f"s{i}", "events") for i in range(3)]
+    orphan = org.topic("legacy", "events")
+    create(kafka, *(NewTopic(n, 1, 1) for n in (*kept, orphan)))
+    org.environment("dev", managedPrefixes=[f"{org.company}."], maxDeletePercent=25)
+    for i in range(3):
+        org.service(f"s{i}", topics=[{"name": kept[i]}])
+    result = provision("--env", "dev", "--apply", "--yes", "--allow-delete",
+                       paths=[str(org.root)])
+    assert result.exit_code == 0, result.stderr  # 1 of 4 is 25%: not more than 25%
+    assert topic_partitions(kafka, orphan) is None
 
 
 def test_no_environment_means_nothing_is_deleted(kafka: Any, org: Any, provision: Any) -> None:
@@ -101,8 +126,8 @@ def test_cluster_id_mismatch_is_refused(kafka: Any, org: Any, provision: Any) ->
     org.service("orders", topics=[{"name": name}])
     result = provision("--env", "prod", "--apply", "--yes")
     assert result.exit_code == 2
-    assert result.stderr.startswith("evtctl: error: provision: cluster id mismatch: "
-                                    "environment prod expects "
+    assert result.stderr.startswith(f"evtctl: error: kafka {kafka.bootstrap_servers}: cluster "
+                                    "id mismatch: environment prod expects "
                                     "AAAAAAAAAAAAAAAAAAAAAA")
     assert result.stderr.count("\n") == 1
     assert topic_partitions(kafka, name) is None
@@ -116,43 +141,16 @@ def test_unknown_environment(org: Any, provision: Any) -> None:
     assert "unknown environment 'staging'" in result.stderr
 
 
-def test_manifest_that_does_not_load(org: Any, provision: Any) -> None:
-    path = org.service("orders", topics=[{"name": org.topic("orders", "events")}])
+def test_manifest_that_does_not_load(kafka: Any, org: Any, provision: Any) -> None:
+    good = org.topic("orders", "events")
+    org.service("orders", topics=[{"name": good}])
+    path = org.service("billing", topics=[{"name": org.topic("billing", "events")}])
     path.write_text(path.read_text() + "unexpected: 1\n")
-    result = provision()
+    result = provision("--apply", "--yes")
     assert result.exit_code == 2
-    assert "the manifests do not load" in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("evtctl: error: ") and "billing.yaml: " in first
+    assert "manifest problem(s) under the paths" in result.stderr
+    assert "unexpected" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_cannot_connect(org: Any) -> None:
-    org.service("orders", topics=[{"name": org.topic("orders", "events")}])
-    port = free_ports(1)[0]
-    result = run_cli([*org.paths, "--bootstrap-server", f"127.0.0.1:{port}", "--timeout", "2"])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"evtctl: error: provision: cannot connect to Kafka at 127.0.0.1:{port}")
-    assert result.stderr.count("\n") == 1
-
-
-def test_sasl_through_command_config(kafka: Any, org: Any, tmp_path: Path) -> None:
-    name = org.topic("orders", "events")
-    org.service("orders", topics=[{"name": name}])
-    properties = tmp_path / "admin.properties"
-    properties.write_text(
-        "# like kafka-topics.sh --command-config\n"
-        "security.protocol=SASL_PLAINTEXT\n"
-        "sasl.mechanism=PLAIN\n"
-        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\\n"
-        '    username="admin" password="admin-secret";\n')
-    args = [*org.paths, "--bootstrap-server", kafka.sasl_bootstrap_servers,
-            "--command-config", str(properties), "--timeout", "5"]
-    result = run_cli([*args, "--apply", "--yes"])
-    assert result.exit_code == 0, result.stderr
-    assert topic_partitions(kafka, name) == 1
-
-    wrong = run_cli(args, env={"EVTCTL_KAFKA_SASL_PASSWORD": "not-the-password"})
-    assert wrong.exit_code == 2
-    assert "evtctl: error: provision: cannot connect" in wrong.stderr
-    assert "not-the-password" not in wrong.stderr + wrong.stdout
-    assert "admin-secret" not in wrong.stderr + wrong.stdout
+    assert topic_partitions(kafka, good) is None  # nothing applied from the others either

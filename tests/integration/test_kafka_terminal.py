@@ -78,7 +78,8 @@ def test_apply_without_a_terminal_refuses_instead_of_waiting(kafka: Any, org: An
          kafka.bootstrap_servers, "--timeout", "10", "--apply"],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr == ("evtctl: error: provision: --apply asks for confirmation, but there "
-                           "is no terminal to ask on; pass --yes to apply without asking\n")
+    assert done.stderr == ("evtctl: error: --apply: --apply asks for confirmation, but there "
+                           "is no terminal to ask on\nhint: pass --yes to apply without "
+                           "asking\n")
     assert f"+ topic {events}" in done.stdout  # the plan is still shown
     assert topic_partitions(kafka, events) is None

@@ -15,6 +15,7 @@ Run it by hand with ``python tests/kafka/local_kafka.py [--nodes 3]``.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import signal
@@ -178,6 +179,32 @@ class KafkaCluster:
 
     def stop_node(self, index: int, timeout: float = 30.0) -> None:
         self._terminate(self.nodes[index], timeout)
+
+    def kill_node(self, index: int) -> None:
+        """SIGKILL: the node dies at once, requests in flight and all (a crash)."""
+        process = self.nodes[index].process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def active_controller(self) -> int | None:
+        """Index of the node that leads the KRaft quorum now (the active controller), from
+        the quorum state every running voter keeps beside its metadata log."""
+        best: tuple[int, int] | None = None  # (epoch, leader id)
+        for node in self.nodes:
+            if not node.running:
+                continue
+            state = node.directory / "data" / "__cluster_metadata-0" / "quorum-state"
+            try:
+                data = json.loads(state.read_text())
+            except (OSError, ValueError):
+                continue
+            leader, epoch = int(data.get("leaderId", -1)), int(data.get("leaderEpoch", -1))
+            if leader > 0 and (best is None or epoch > best[0]):
+                best = (epoch, leader)
+        if best is None:
+            return None
+        return next(i for i, n in enumerate(self.nodes) if n.node_id == best[1])
 
     def stop(self, timeout: float = 30.0) -> None:
         # Signal every node at once: stopped one by one, the last ones lose their quorum and

@@ -96,7 +96,7 @@ def assert_one_voice(stderr: str) -> None:
     lines = stderr.splitlines()
     assert 1 <= len(lines) <= 2, stderr
     assert lines[0].startswith("evtctl: error: ") and ": " in lines[0][len("evtctl: error: "):]
-    assert len(lines) == 1 or lines[1].startswith("evtctl: hint: "), stderr
+    assert len(lines) == 1 or lines[1].startswith("hint: "), stderr
     assert "Usage:" not in stderr and "Error:" not in stderr and "│" not in stderr
 
 

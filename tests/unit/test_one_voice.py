@@ -58,7 +58,7 @@ def test_every_error_is_one_line_and_a_hint(args: tuple[str, ...], tmp_path: Pat
     match = re.fullmatch(r"evtctl: error: (\S[^:]*?): (\S.*)", lines[0])
     assert match, lines[0]
     if len(lines) == 2:
-        assert lines[1].startswith("evtctl: hint: "), proc.stderr
+        assert lines[1].startswith("hint: "), proc.stderr
     assert "Usage:" not in proc.stderr and "Error:" not in proc.stderr
     assert "│" not in proc.stderr and "Traceback" not in proc.stderr
 
@@ -66,7 +66,7 @@ def test_every_error_is_one_line_and_a_hint(args: tuple[str, ...], tmp_path: Pat
 def test_usage_errors_name_the_option_and_suggest() -> None:
     proc = evtctl("lint", "--formt", "json")
     assert proc.stderr.splitlines() == ["evtctl: error: lint: no such option --formt",
-                                        "evtctl: hint: did you mean --format?"]
+                                        "hint: did you mean --format?"]
     proc = evtctl("provision", "--timeout", "0")
     assert proc.stderr.splitlines()[0] == (
         "evtctl: error: provision --timeout: 0.0 is not in the range x>=1.0")

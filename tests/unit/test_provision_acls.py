@@ -72,3 +72,41 @@ def test_principal_template(tmp_path: Path) -> None:
 def test_acl_spec_text() -> None:
     assert str(AclSpec(G, "g", "User:x", R)) == "User:x READ group:g"
     assert AclSpec(T, "t", "User:x", W).as_dict()["pattern"] == "literal"
+
+
+def test_reply_topic_is_opened_only_where_a_command_names_it(tmp_path: Path) -> None:
+    # a sends commands to b naming its reply topic; to c without one. c also declares a
+    # produce to a's reply topic, which no command of a names for c.
+    write(tmp_path, "a", topics=[{"name": "c.n.a.private.reply"}],
+          produces=[{"topic": "c.n.b.commands", "replyTopic": "c.n.a.private.reply"},
+                    {"topic": "c.n.c.commands"}])
+    write(tmp_path, "b", topics=[{"name": "c.n.b.commands"}],
+          produces=[{"topic": "c.n.a.private.reply"}])
+    write(tmp_path, "c", topics=[{"name": "c.n.c.commands"}],
+          produces=[{"topic": "c.n.a.private.reply"}])
+    bindings, warnings = derive(tmp_path)
+    writers = {b.split()[0] for b in bindings if b.endswith("WRITE topic:c.n.a.private.reply")}
+    assert writers == {"User:a", "User:b"}
+    assert warnings == [
+        "no ACL for c.n.c to write c.n.a.private.reply: a private.reply topic is open only to "
+        "the services its owner's commands name it for (replyTopic), and c.n.a names it for "
+        "none of c.n.c's commands topics"]
+
+
+def test_a_sender_without_reply_topic_opens_nothing(tmp_path: Path) -> None:
+    write(tmp_path, "a", topics=[{"name": "c.n.a.private.reply"}],
+          produces=[{"topic": "c.n.b.commands"}])
+    write(tmp_path, "b", topics=[{"name": "c.n.b.commands"}])
+    bindings, _ = derive(tmp_path)
+    assert "User:b WRITE topic:c.n.a.private.reply" not in bindings
+
+
+def test_groups_are_only_the_declared_or_default_ones(tmp_path: Path) -> None:
+    write(tmp_path, "a", topics=[{"name": "c.n.a.events"}, {"name": "c.n.a.results"}])
+    write(tmp_path, "b", consumes=[{"topic": "c.n.a.events", "group": "b-events"},
+                                   {"topic": "c.n.a.results"}])
+    write(tmp_path, "d", consumes=[{"topic": "c.n.a.events", "group": "d-only"}])
+    bindings, _ = derive(tmp_path)
+    groups = {b for b in bindings if " group:" in b}
+    assert groups == {"User:b READ group:b-events", "User:b READ group:c.n.b",
+                      "User:d READ group:d-only"}

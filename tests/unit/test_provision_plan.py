@@ -12,6 +12,8 @@ from evtctl.provision.model import (
     DesiredTopic,
     ObservedTopic,
     Operation,
+    Pattern,
+    Permission,
     ResourceKind,
     Status,
 )
@@ -135,11 +137,68 @@ def test_acls_created_and_unmanaged_removed_only_with_flag() -> None:
     observed = cluster(acls=frozenset({stale, foreign, outside}))
     result = plan(desired, observed, PlanOptions())
     assert kinds(result) == [("create-acl", "a.x.s.events", "planned")]
-    expected = f"unmanaged ACL: {stale} (no manifest gives it; pass --allow-delete to remove it)"
-    assert result.warnings == (expected,)
+    assert result.warnings == (
+        f"unmanaged ACL: {foreign} (no manifest gives it; not a service's principal: removed "
+        "only with --strict --allow-delete)",
+        f"unmanaged ACL: {stale} (no manifest gives it; pass --allow-delete to remove it)",
+    )
     deleting = plan(desired, observed, PlanOptions(allow_delete=True))
     assert [(a.kind, a.acl) for a in deleting.actions] == [
         (ActionKind.CREATE_ACL, wanted), (ActionKind.DELETE_ACL, stale)]
+
+
+def test_strict_makes_every_unmanaged_grant_and_topic_fail_the_check() -> None:
+    prefixed = AclSpec(ResourceKind.TOPIC, "a.x.", "User:ops", Operation.ALL,
+                       pattern=Pattern.PREFIXED)
+    hand_granted = acl("a.x.s.events", "User:mallory")
+    deny = AclSpec(ResourceKind.TOPIC, "a.x.s.events", "User:s", Operation.READ,
+                   permission=Permission.DENY)
+    transactional = AclSpec(ResourceKind.TRANSACTIONAL_ID, "a.x.s", "User:s", Operation.WRITE)
+    desired = DesiredState((DesiredTopic("a.x.s.events"),), managed_prefixes=("a.",),
+                           org_prefixes=("a.",), acls=frozenset(),
+                           acl_principals=frozenset({"User:s"}))
+    observed = cluster(ObservedTopic("a.x.s.events", 1, 1), ObservedTopic("a.x.old.events", 1, 1),
+                       acls=frozenset({prefixed, hand_granted, deny, transactional}))
+    lenient = plan(desired, observed, PlanOptions())
+    assert lenient.in_sync  # warnings only
+    assert len(lenient.warnings) == 3
+    strict = plan(desired, observed, PlanOptions(strict=True))
+    assert kinds(strict) == [("delete-topic", "a.x.old.events", "refused"),
+                             ("delete-acl", "a.x.", "refused"),
+                             ("delete-acl", "a.x.s.events", "refused")]
+    assert {a.acl for a in strict.actions if a.acl} == {prefixed, hand_granted}
+    assert all("unmanaged (--strict)" in (a.reason or "") for a in strict.actions)
+    text = "\n".join(render_text(strict))
+    assert "- acl User:ops ALL topic:a.x. (prefixed)   [refused: unmanaged (--strict)" in text
+    deleting = plan(desired, observed, PlanOptions(strict=True, allow_delete=True))
+    assert kinds(deleting) == [("delete-topic", "a.x.old.events", "planned"),
+                               ("delete-acl", "a.x.", "planned"),
+                               ("delete-acl", "a.x.s.events", "planned")]
+
+
+def test_partitions_are_not_added_when_too_few_brokers_are_alive() -> None:
+    desired = DesiredState((DesiredTopic("t3", 6), DesiredTopic("t1", 6)))
+    observed = cluster(ObservedTopic("t3", 3, 3), ObservedTopic("t1", 3, 1), brokers=2)
+    result = plan(desired, observed, PlanOptions())
+    assert kinds(result) == [("add-partitions", "t3", "refused"),
+                             ("add-partitions", "t1", "planned")]
+    assert result.actions[0].reason == ("new partitions need 3 live brokers for replication "
+                                        "factor 3; the cluster has 2 (a broker is down?)")
+
+
+def test_replicas_out_of_sync_are_reported_not_fixed() -> None:
+    desired = DesiredState((DesiredTopic("t", 3, 3),))
+    observed = cluster(ObservedTopic("t", 3, 3, out_of_sync={0: (3,), 2: (3,)}, offline=(1,)),
+                       brokers=2)
+    result = plan(desired, observed, PlanOptions())
+    assert result.in_sync  # nothing to do: replication factor is still 3 as assigned
+    assert result.warnings == (
+        "offline partitions on t: 1 have no leader (their replicas' brokers are down); "
+        "reported only",
+        "replication drift on t: 2 of 3 partitions have replicas out of sync (broker 3); "
+        "reported only: evtctl does not reassign replicas — bring the broker back or reassign "
+        "with kafka-reassign-partitions",
+    )
 
 
 def test_renderings_agree() -> None:
