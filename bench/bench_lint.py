@@ -13,6 +13,11 @@ With ``--format protobuf`` the organisation's schemas are ``.proto`` files and t
 also compiles each of them once with protoc, in-process (``grpc_tools``' ``run_main``, the
 same flags and import roots evtctl uses) and parses the descriptor set it writes: protoc's
 per-file cost is in the floor, since nothing can judge a ``.proto`` without compiling it.
+
+``--compare DIR`` also times another evtctl source tree (``DIR`` on ``PYTHONPATH``, e.g. an
+export of ``main``) in the same run, each of its runs right after this tree's, so both are
+reported against the same floor. ``--noise N`` adds N YAML files that are not manifests
+(Kubernetes objects, compose files, CI workflows) for the loader's pre-filter to skip.
 """
 
 from __future__ import annotations
@@ -81,25 +86,67 @@ def _time(cmd: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...]
     return elapsed
 
 
+NOISE = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{n}}}\n"
+    "spec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n"
+    "        - {{name: app, image: 'registry/app:{n}'}}\n",
+    "apiVersion: v1\nkind: Service\nmetadata: {{name: app{n}, namespace: shop}}\n"
+    "spec: {{selector: {{app: app{n}}}, ports: [{{port: 80}}]}}\n",
+    "services:\n  app{n}: {{image: 'registry/app:{n}', ports: ['80:80']}}\n",
+    "on: [push]\njobs:\n  build{n}:\n    runs-on: ubuntu-latest\n"
+    "    steps: [{{uses: actions/checkout@v4}}, {{run: make test}}]\n",
+)
+
+
+def _noise(org: Path, count: int) -> None:
+    folder = org / "deploy"
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"file{n:05d}.yaml").write_text(NOISE[n % len(NOISE)].format(n=n))
+
+
+def _runs(exe: list[str], org: Path, tmp: str, env: dict[str, str],
+          into: dict[str, list[float]]) -> None:
+    cache = tempfile.mkdtemp(dir=tmp)
+    with_cache = {**env, "EVTCTL_CACHE_DIR": cache}
+    # Exit 1 is fine here: a tree may hold findings (the noise, for an older evtctl).
+    into["cold"].append(_time([*exe, "lint", str(org), "--format", "json"], with_cache, (0, 1)))
+    into["warm"].append(_time([*exe, "lint", str(org), "--format", "json"], with_cache, (0, 1)))
+    into["nocache"].append(_time([*exe, "lint", str(org), "--format", "json", "--no-cache"],
+                                 env, (0, 1)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another evtctl source tree to time in the same run")
+    parser.add_argument("--noise", type=int, default=0,
+                        help="YAML files that are not manifests, to add to the organisation")
     parser.add_argument("--format", choices=("json", "protobuf", "avro"), default="json")
     args = parser.parse_args()
     floor_code = PROTO_FLOOR if args.format == "protobuf" else FLOOR
     exe = [sys.executable, "-m", "evtctl"]
     with tempfile.TemporaryDirectory() as tmp:
+        # Every process runs in the scratch folder: ``python -m evtctl`` puts the current
+        # folder first on sys.path, so run from a source tree it would shadow --compare.
+        os.chdir(tmp)
         org = generate(Path(tmp) / "org", args.services, fmt=args.format)
+        if args.noise:
+            _noise(org, args.noise)
         files = sum(1 for _ in org.rglob("*") if _.is_file())
-        floor, cold, warm, nocache = [], [], [], []
+        floor: list[float] = []
+        ours: dict[str, list[float]] = {"cold": [], "warm": [], "nocache": []}
+        theirs: dict[str, list[float]] = {"cold": [], "warm": [], "nocache": []}
+        other_env = {**os.environ, "PYTHONPATH": str(args.compare.resolve())} if args.compare \
+            else {}
         for _ in range(args.repeat):
             floor.append(_time([sys.executable, "-c", floor_code, str(org)]))
-            cache = tempfile.mkdtemp(dir=tmp)
-            env = {**os.environ, "EVTCTL_CACHE_DIR": cache}
-            cold.append(_time([*exe, "lint", str(org), "--format", "json"], env))
-            warm.append(_time([*exe, "lint", str(org), "--format", "json"], env))
-            nocache.append(_time([*exe, "lint", str(org), "--format", "json", "--no-cache"]))
+            _runs(exe, org, tmp, dict(os.environ), ours)
+            if args.compare:
+                _runs(exe, org, tmp, other_env, theirs)
+        cold, warm, nocache = ours["cold"], ours["warm"], ours["nocache"]
         bare, version, helpcmd = [], [], []
         for _ in range(10):
             bare.append(_time([sys.executable, "-c", "pass"]))
@@ -116,6 +163,12 @@ def main() -> None:
     ):
         m = statistics.median(runs)
         print(f"{label:<23} {m:7.2f} s   {m / f:.2f}x floor")
+    if args.compare:
+        print(f"the same, with {args.compare} on PYTHONPATH:")
+        for label, key in (("lint, cold cache", "cold"), ("lint, warm cache", "warm"),
+                           ("lint, --no-cache", "nocache")):
+            m = statistics.median(theirs[key])
+            print(f"{label:<23} {m:7.2f} s   {m / f:.2f}x floor")
     b = statistics.median(bare)
     for label, runs in (("evtctl --version", version), ("evtctl --help", helpcmd)):
         m = statistics.median(runs)

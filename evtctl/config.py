@@ -1,9 +1,11 @@
 """The project configuration, ``evtctl.yaml``: found, validated, with documented defaults.
 
-Found by walking up from the linted paths (or named with ``--config``), validated against
-``schemas/config.schema.json``, and then checked for what a schema cannot know: that every
-rule it names exists. Every error carries the file, line and column. The keys, their
-defaults and examples are documented in ``docs/configuration.md``.
+Found by walking up from the linted paths (or named with ``--config``) and validated against
+``schemas/config.schema.json``; every error carries the file, line and column. This module
+only loads and validates the file: what the file names (rules, topics, contracts) is checked
+against the rules and the organisation by the lint engine, as findings (EVT801, EVT802,
+EVT903), for which ``ProjectConfig.locations`` keeps where each name is written. The keys,
+their defaults and examples are documented in ``docs/configuration.md``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Ignore:
     path: str  # glob, relative to the config's folder
     reason: str
     line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ class ProjectConfig:
     proto_include_paths: tuple[Path, ...] = ()  # resolved
     ignores: tuple[Ignore, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=dict)
+    # Where names are written in the file, (line, column), keyed "rules/<key>",
+    # "compatibility.contracts/<key>" and "ignores/<index>/rule".
+    locations: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
 
     def mode_for(self, topic: str, kind: str | None, contract: str,
@@ -171,35 +177,7 @@ def parse_config(path: Path) -> ProjectConfig:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(first.message + more, path, *first.pos)
-    _check_rule_names(path, data)
     return _build(path, data)
-
-
-def _check_rule_names(path: Path, data: LDict) -> None:
-    """Every rule named under ``rules`` and ``ignores`` must exist (typos must not pass)."""
-    from evtctl.rules import all_rules, find_rule
-
-    def check(key: str, pos: tuple[int, int], where: str) -> None:
-        if (key == "*" and where == "ignores") or find_rule(key) is not None:
-            return
-        import difflib
-
-        # Ids that are one digit apart are different rules: suggest names only.
-        known = [spec.name for spec in all_rules()]
-        close = ([] if key.upper().startswith("EVT")
-                 else difflib.get_close_matches(key, known, n=1, cutoff=0.6))
-        hint = f"did you mean {close[0]!r}?" if close else "see 'evtctl rules' for ids and names"
-        raise ConfigError(f"{where}: {key!r} is not a rule; {hint}", path, *pos)
-
-    rules = data.get("rules")
-    if isinstance(rules, LDict):
-        for key in rules:
-            check(key, rules.key_pos.get(key, rules.pos), "rules")
-    ignores = data.get("ignores")
-    if isinstance(ignores, LList):
-        for item in ignores:
-            if isinstance(item, LDict) and isinstance(item.get("rule"), str):
-                check(item["rule"], item.value_pos.get("rule", item.pos), "ignores")
 
 
 def _strings(value: object) -> Mapping[str, str]:
@@ -223,7 +201,8 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
     modes = dict(DEFAULT_MODES)
     modes.update(compat.get("defaults") or {})
     ignores = tuple(
-        Ignore(i["rule"], i["path"], i["reason"], line=data["ignores"].item_pos[n][0])
+        Ignore(i["rule"], i["path"], i["reason"], line=data["ignores"].item_pos[n][0],
+               column=data["ignores"].item_pos[n][1])
         for n, i in enumerate(data.get("ignores") or ())
     )
     environments = {
@@ -257,6 +236,7 @@ def _build(path: Path, data: LDict) -> ProjectConfig:
         ignores=ignores,
         environments=environments,
         registry=_registry(data.get("registry")),
+        locations=_locations(data),
     )
 
 
@@ -270,3 +250,21 @@ def _registry(value: object) -> RegistrySettings:
         managed_prefixes=tuple(value.get("managedPrefixes") or ()),
         reference_prefix=value.get("referencePrefix", ""),
     )
+
+
+def _locations(data: LDict) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    rules = data.get("rules")
+    if isinstance(rules, LDict):
+        out.update({f"rules/{k}": rules.key_pos.get(k, rules.pos) for k in rules})
+    compat = data.get("compatibility")
+    contracts = compat.get("contracts") if isinstance(compat, LDict) else None
+    if isinstance(contracts, LDict):
+        out.update({f"compatibility.contracts/{k}": contracts.key_pos.get(k, contracts.pos)
+                    for k in contracts})
+    ignores = data.get("ignores")
+    if isinstance(ignores, LList):
+        for n, item in enumerate(ignores):
+            if isinstance(item, LDict):
+                out[f"ignores/{n}/rule"] = item.value_pos.get("rule", item.pos)
+    return out

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evtctl.manifest.model import FailedManifest
 
 
 class Severity(StrEnum):
@@ -80,20 +84,31 @@ class Problem:
 
 @dataclass(frozen=True)
 class Summary:
-    files: int
-    services: int
+    files: int  # manifest files checked
+    services: int  # distinct services in them
     errors: int
     warnings: int
     suppressed: int = 0
+    files_read: int = 0  # YAML files looked at, the files only read for references included
+    manifests_loaded: int = 0  # manifests (documents) loaded from the files checked
+    manifests_failed: int = 0  # manifests that did not load, in any file read
+    read_only: int = 0  # manifest files read for references only, not checked
 
 
 @dataclass(frozen=True)
 class LintResult:
     findings: tuple[Finding, ...]
-    files: tuple[Path, ...]
-    services: int
+    files: tuple[Path, ...]  # the manifest files checked (findings are reported for these)
+    services: int  # distinct services declared in them (a copied manifest counts once)
     suppressed: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    files_read: int = 0
+    manifests_loaded: int = 0
+    # Manifests that did not load, in any file read (those in read-only files included: the
+    # references into them could not be checked).
+    failed: tuple[FailedManifest, ...] = ()
+    # Manifest files read to resolve references but not checked (linting part of a project).
+    read_only: tuple[Path, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -111,6 +126,10 @@ class LintResult:
             errors=self.errors,
             warnings=self.warnings,
             suppressed=self.suppressed,
+            files_read=self.files_read,
+            manifests_loaded=self.manifests_loaded,
+            manifests_failed=len(self.failed),
+            read_only=len(self.read_only),
         )
 
 

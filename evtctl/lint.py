@@ -2,9 +2,20 @@
 
 The engine adds what rules leave out: the rule id, the severity from the project
 configuration, inline suppressions (``# evtctl: ignore[...]``, see ``evtctl.suppress``)
-and the configured ignores, in that order. It sorts and de-duplicates in one place,
-and returns one value that every reporter renders. Baselines (``evtctl.baseline``)
-filter that value afterwards; ``exit_code`` turns it into the exit status.
+and the configured ignores, in that order, and reports the ``ignores`` entries that matched
+nothing (EVT903). It sorts and de-duplicates in one place, and returns one value that every
+reporter renders. Baselines (``evtctl.baseline``) filter that value afterwards;
+``exit_code`` turns it into the exit status.
+
+Linting part of a project (``evtctl.manifest.scope``): paths inside the folder of the
+project's ``evtctl.yaml`` load the whole project, so that references into other folders
+resolve, and findings are reported for the manifests below the paths only. Rules that look at
+one service at a time (``scope`` "service": naming, schemas, compatibility) run on the
+checked services alone; rules that read other services (``scope`` "organisation") run on
+everything, and their findings in files only read are dropped. A path that is a schema file
+checks the manifests that name it; any other file that is not a manifest (``evtctl.yaml``, a
+shared schema that only ``$ref``s reach) checks the whole project, since there is no knowing
+what it affects.
 """
 
 from __future__ import annotations
@@ -20,8 +31,18 @@ from typing import Literal
 
 from evtctl.config import ProjectConfig
 from evtctl.contracts.store import ContractStore, EarlierVersions
-from evtctl.findings import Finding, LintResult, Problem, Severity, sort_findings
+from evtctl.findings import (
+    Finding,
+    LintResult,
+    Location,
+    Problem,
+    Severity,
+    display_path,
+    sort_findings,
+)
 from evtctl.manifest.loader import LoadResult, load_organisation
+from evtctl.manifest.model import Organisation, Service
+from evtctl.manifest.scope import Scope, project_scope
 from evtctl.rules import all_rules
 from evtctl.rules.base import Context, RuleSpec
 
@@ -57,13 +78,20 @@ def severity_for(spec: RuleSpec, config: ProjectConfig) -> Severity | None:
 
 def lint_paths(paths: Sequence[Path], config: ProjectConfig,
                options: LintOptions = LintOptions()) -> LintResult:
-    """Load the manifests below ``paths`` and check them. Raises PathNotFound."""
-    # On a large organisation, worker processes load the schemas while the manifests are read.
+    """Load the manifests below ``paths`` (the whole project when they lie inside one) and
+    check those below ``paths``. Raises PathNotFound."""
+    scope = project_scope(paths, config)
+    # On a large organisation, worker processes load the schemas while the manifests are read
+    # (those of the manifests checked: the others are only read for references).
     store = _store(config, options)
+
+    def expect(services: Sequence[Service]) -> None:
+        store.expect([s for s in services if scope.covers(s.file)])
+
     try:
         with _fewer_collections():
-            loaded = load_organisation(paths, on_services=store.expect)
-            return _lint(loaded, config, options, store)
+            loaded = load_organisation(scope.load, on_services=expect)
+            return _lint(loaded, config, options, store, scope)
     finally:
         store.close()
 
@@ -73,7 +101,7 @@ def lint_loaded(loaded: LoadResult, config: ProjectConfig,
     store = _store(config, options)
     try:
         with _fewer_collections():
-            return _lint(loaded, config, options, store)
+            return _lint(loaded, config, options, store, None)
     finally:
         store.close()
 
@@ -104,9 +132,19 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,
-          store: ContractStore) -> LintResult:
-    ctx = Context(org=loaded.org, config=config, today=options.today or date.today(),
-                  contracts=store)
+          store: ContractStore, scope: Scope | None) -> LintResult:
+    checked_files, read_only, notes = _checked_files(loaded, scope)
+    org = loaded.org
+    checked_org = org if not read_only else Organisation(
+        tuple(s for s in org.services if s.file in checked_files), org.failed)
+    today = options.today or date.today()
+    contexts = {
+        "organisation": Context(org=org, config=config, today=today, contracts=store),
+        "service": Context(org=checked_org, config=config, today=today, contracts=store),
+    }
+    if read_only and scope is not None:
+        # Services checked because a schema they name was given were not expected yet.
+        store.expect([s for s in checked_org.services if not scope.covers(s.file)])
     specs = {spec.id: spec for spec in all_rules()}
     raw: list[Finding] = []
     for rp in loaded.problems:
@@ -120,14 +158,74 @@ def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,
         severity = severity_for(spec, config)
         if severity is None:
             continue
+        ctx = contexts["organisation" if spec.scope == "organisation" else "service"]
         for problem in spec.check(ctx):
             raw.append(_finding(spec, severity, problem))
     inline = _apply_suppressions(raw, loaded, config, specs)
-    kept, ignored = apply_ignores(inline.kept, config)
-    return LintResult(findings=sort_findings(kept), files=tuple(loaded.files),
-                      services=len(loaded.org.services),
-                      suppressed=inline.suppressed + ignored,
-                      extra={"root": config.root})
+    kept, ignored, matched = _apply_ignores(inline.kept, config)
+    if not read_only:
+        kept.extend(_unused_ignores(config, matched, specs))
+    if read_only:
+        unchecked = set(read_only)
+        kept = [f for f in kept if f.file not in unchecked]
+    extra: dict[str, object] = {"root": config.root}
+    if notes:
+        extra["notes"] = notes
+    return LintResult(findings=sort_findings(kept), files=tuple(checked_files),
+                      services=len(checked_org.service_ids()),
+                      suppressed=inline.suppressed + ignored, extra=extra,
+                      files_read=loaded.files_read,
+                      manifests_loaded=len(checked_org.services),
+                      failed=org.failed, read_only=tuple(read_only))
+
+
+def _checked_files(loaded: LoadResult,
+                   scope: Scope | None) -> tuple[list[Path], list[Path], list[str]]:
+    """(manifest files checked, manifest files only read, notes on why the scope grew)."""
+    files = list(loaded.files)
+    if scope is None or not scope.partial:
+        return files, [], []
+    checked = {f for f in files if scope.covers(f)}
+    manifests = {f.resolve() for f in files}
+    named: dict[Path, set[Path]] = {}  # schema file -> manifests that name it
+    for service in loaded.org.services:
+        for topic in service.topics:
+            for contract in topic.contracts:
+                for version in contract.versions:
+                    named.setdefault(version.schema_path.resolve(), set()).add(service.file)
+    notes: list[str] = []
+    for given in scope.given:
+        if given.is_dir() or given in manifests:
+            continue
+        if given in named:
+            checked |= named[given]
+            continue
+        notes.append(f"{display_path(given)} is not a manifest, nor a schema file a manifest "
+                     "names; whatever it affects cannot be known, so the whole project is "
+                     "checked")
+        return files, [], notes
+    return ([f for f in files if f in checked], [f for f in files if f not in checked], notes)
+
+
+def _unused_ignores(config: ProjectConfig, matched: set[int],
+                    specs: dict[str, RuleSpec]) -> list[Finding]:
+    """EVT903 for each ``ignores`` entry that matched no finding (unknown rules: EVT802)."""
+    from evtctl.rules import find_rule
+
+    spec = specs["EVT903"]
+    severity = severity_for(spec, config)
+    if severity is None or config.path is None:
+        return []
+    out: list[Finding] = []
+    for n, ignore in enumerate(config.ignores):
+        if n in matched or (ignore.rule != "*" and find_rule(ignore.rule) is None):
+            continue
+        out.append(_finding(spec, severity, Problem(
+            f"ignores: the entry for {ignore.rule!r} on {ignore.path!r} matches no finding; "
+            f"remove it (it would hide the next finding that happens to match)",
+            Location(config.path, ignore.line or 1, ignore.column or 1),
+            anchor=f"{ignore.rule}:{ignore.path}")))
+    return out
 
 
 def _apply_suppressions(raw: list[Finding], loaded: LoadResult, config: ProjectConfig,
@@ -189,10 +287,18 @@ def exit_code(result: LintResult, fail_on: FailOn = "error") -> int:
 
 def apply_ignores(findings: list[Finding], config: ProjectConfig) -> tuple[list[Finding], int]:
     """Drop the findings that an ``ignores`` entry of the config covers."""
+    kept, suppressed, _matched = _apply_ignores(findings, config)
+    return kept, suppressed
+
+
+def _apply_ignores(findings: list[Finding],
+                   config: ProjectConfig) -> tuple[list[Finding], int, set[int]]:
+    """(kept, how many were ignored, indices of the entries that matched something)."""
     if not config.ignores:
-        return findings, 0
+        return list(findings), 0, set()
     kept: list[Finding] = []
     suppressed = 0
+    matched: set[int] = set()
     specs = {spec.id: spec for spec in all_rules()}
     for finding in findings:
         spec = specs.get(finding.rule)
@@ -201,11 +307,14 @@ def apply_ignores(findings: list[Finding], config: ProjectConfig) -> tuple[list[
             rel = finding.file.resolve().relative_to(config.root).as_posix()
         except ValueError:
             rel = finding.file.as_posix()
-        if any(ig.rule in names and _glob(rel, ig.path) for ig in config.ignores):
+        hits = [n for n, ig in enumerate(config.ignores)
+                if ig.rule in names and _glob(rel, ig.path)]
+        if hits:
             suppressed += 1
+            matched.update(hits)
         else:
             kept.append(finding)
-    return kept, suppressed
+    return kept, suppressed, matched
 
 
 def _glob(path: str, pattern: str) -> bool:

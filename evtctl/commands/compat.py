@@ -200,5 +200,6 @@ def _write_rich(result: object) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"evtctl compat: error: {message}\n")
-    return EXIT_USAGE
+    from evtctl.cli_errors import fail
+
+    return fail(message, where="compat")

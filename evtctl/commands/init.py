@@ -3,6 +3,9 @@
 The scaffold lints clean as it is: one events topic named after the service, with the
 other sections present as commented examples. Existing files are never overwritten.
 Missing names are asked for on a terminal; without one they must be given as options.
+When the project's ``evtctl.yaml`` lists companies or namespaces and not the new one, init
+adds it there (asking first on a terminal; ``--no-config-update`` leaves the file alone and
+says what lint will report), so that the new manifest really lints clean.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class Created:
     manifest: Path
     config: Path | None  # None when a config already covers the directory
     note: str | None = None  # something the user should fix in the existing config
+    existing: Path | None = None  # the config that already covered the directory
+    # (list key, value) the existing config must list for the manifest to lint clean
+    missing: tuple[tuple[str, str], ...] = ()
 
 
 class InitError(Exception):
@@ -49,24 +55,29 @@ def register(app: typer.Typer) -> None:
         owner: str | None = typer.Option(None, "--owner", help="Team that reviews changes."),
         directory: Path = typer.Option(Path("."), "--dir",
                                        help="Folder for the manifest (default: .)."),
+        config_update: bool = typer.Option(
+            True, "--config-update/--no-config-update",
+            help="Add a new company or namespace to the project's evtctl.yaml when it lists "
+                 "them (asks first on a terminal)."),
     ) -> None:
         """Scaffold a service manifest that lints clean, plus evtctl.yaml if none exists.
 
         Refuses to overwrite existing files. Asks for missing names on a terminal.
         """
-        raise typer.Exit(run(company, namespace, service, owner, directory))
+        raise typer.Exit(run(company, namespace, service, owner, directory, config_update))
 
 
 def run(company: str | None, namespace: str | None, service: str | None, owner: str | None,
-        directory: Path) -> int:
-    from evtctl.cli_errors import fail
+        directory: Path, config_update: bool = True) -> int:
+    from evtctl.cli_errors import fail, note
 
     interactive = _interactive()
     values: dict[str, str] = {}
     for label, value in (("company", company), ("namespace", namespace), ("service", service)):
         if value is None:
             if not interactive:
-                return fail(f"--{label} is required (no terminal to ask on)")
+                return fail(f"--{label} is required (no terminal to ask on)", where="init",
+                            hint=f"give it as --{label} NAME")
             value = typer.prompt(label.capitalize())
         values[label] = value.strip()
     if owner is None and interactive:
@@ -76,14 +87,15 @@ def run(company: str | None, namespace: str | None, service: str | None, owner: 
     try:
         created = scaffold(request)
     except InitError as exc:
-        return fail(str(exc))
+        return fail(str(exc), where="init")
     from evtctl.findings import display_path
 
     sys.stdout.write(f"created {display_path(created.manifest)}\n")
     if created.config is not None:
         sys.stdout.write(f"created {display_path(created.config)}\n")
     if created.note is not None:
-        sys.stderr.write(f"evtctl: note: {created.note}\n")
+        note(created.note)
+    _allow(created, config_update, interactive)
     sys.stdout.write(f"next: evtctl lint {display_path(created.manifest)}\n")
     return 0
 
@@ -122,25 +134,51 @@ def scaffold(request: InitRequest) -> Created:
             _create(config, config_text(request))
     except OSError as exc:
         raise InitError(f"cannot write {exc.filename}: {exc.strerror or exc}") from None
-    return Created(manifest, config, _not_allowed(request, found))
+    note, missing = _not_allowed(request, found)
+    return Created(manifest, config, note, found, missing)
 
 
-def _not_allowed(request: InitRequest, found: Path | None) -> str | None:
-    """A note when an existing config does not allow the new company or namespace."""
+def _not_allowed(request: InitRequest,
+                 found: Path | None) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(a note when the existing config is invalid, the names it must list but does not)."""
     if found is None:
-        return None
+        return None, ()
     from evtctl.config import ConfigError, parse_config
 
     try:
         config = parse_config(found)
     except ConfigError as exc:
-        return f"the project config is invalid: {exc}"
-    for label, value, allowed in (("company", request.company, config.companies),
-                                  ("namespace", request.namespace, config.namespaces)):
-        if allowed and value not in allowed:
-            return (f"{found} does not list {label} {value!r}; add it there, or lint "
-                    "reports EVT106 unknown-company-namespace")
-    return None
+        return f"the project config is invalid: {exc}", ()
+    missing = tuple((key, value) for key, value, allowed in (
+        ("companies", request.company, config.companies),
+        ("namespaces", request.namespace, config.namespaces)) if allowed and value not in allowed)
+    return None, missing
+
+
+def _allow(created: Created, update: bool, interactive: bool) -> None:
+    """Add the names the existing config lacks (asking on a terminal), or say what to do."""
+    from evtctl.cli_errors import note
+    from evtctl.config_edit import ConfigEditError, add_to_list
+    from evtctl.findings import display_path
+
+    if created.existing is None:
+        return
+    where = display_path(created.existing)
+    for key, value in created.missing:
+        label = "company" if key == "companies" else "namespace"
+        agreed = update and (not interactive or typer.confirm(
+            f"{where} does not list {label} {value!r}; add it to {key}?", default=True))
+        if agreed:
+            try:
+                add_to_list(created.existing, key, value)
+            except ConfigEditError as exc:
+                note(f"could not add {label} {value!r} to {where}: {exc}; add it by hand, "
+                     "or lint reports EVT106 unknown-company-namespace")
+                continue
+            sys.stdout.write(f"updated {where}: added {label} {value!r} to {key}\n")
+        else:
+            note(f"{where} does not list {label} {value!r}; add it to {key} there, or lint "
+                 "reports EVT106 unknown-company-namespace")
 
 
 def _create(path: Path, text: str) -> None:

@@ -85,19 +85,20 @@ def resolve_format(format: str) -> str:
 
 
 def run(request: LintRequest) -> int:
-    from evtctl.cli_errors import fail
+    from evtctl.cli_errors import fail, note
 
     format = resolve_format(request.format)
     if format not in FORMATS:
-        return fail(f"unknown format {request.format!r}; choose one of auto, "
-                    f"{', '.join(FORMATS)}")
+        return fail(f"unknown format {request.format!r}", where="lint --format",
+                    hint=f"choose one of auto, {', '.join(FORMATS)}")
     if request.fail_on not in FAIL_ON:
-        return fail(f"unknown --fail-on {request.fail_on!r}; choose error or warning")
+        return fail(f"unknown severity {request.fail_on!r}", where="lint --fail-on",
+                    hint="choose error or warning")
     when = request.today or os.environ.get("EVTCTL_TODAY")
     try:
         day = date.fromisoformat(when) if when else None
     except ValueError:
-        return fail(f"--today {when!r} is not a date (YYYY-MM-DD)")
+        return fail(f"{when!r} is not a date", where="lint --today", hint="write it as YYYY-MM-DD")
     from evtctl.baseline import BaselineError
     from evtctl.config import ConfigError, load_config
     from evtctl.lint import LintOptions, apply_baseline, exit_code, lint_paths, project_root
@@ -115,8 +116,9 @@ def run(request: LintRequest) -> int:
         if not result.files:
             # A wrong path in CI must not pass silently.
             shown = " ".join(str(p) for p in paths)
-            return fail(f"no evtctl manifests found in {shown} (manifests are YAML files with "
-                        "'apiVersion: evtctl/v1'); check the path, or run 'evtctl init'")
+            return fail("no evtctl manifests found (manifests are YAML files with "
+                        "'apiVersion: evtctl/v1')", where=shown,
+                        hint="check the path, or run 'evtctl init'")
         if request.write_baseline is not None:
             from evtctl.baseline import write
 
@@ -126,20 +128,28 @@ def run(request: LintRequest) -> int:
             return 0
         if request.baseline is not None:
             result = apply_baseline(result, request.baseline)
-    except (ConfigError, BaselineError) as exc:
+    except ConfigError as exc:
+        from evtctl.findings import display_path
+
+        return fail(exc.message, where=f"{display_path(exc.file)}:{exc.line}:{exc.column}")
+    except BaselineError as exc:
         return fail(str(exc))
     except PathNotFound as exc:
-        return fail(f"{exc}; give a manifest file or a folder that holds manifests")
+        return fail("no such file or directory", where=str(exc.path),
+                    hint="give a manifest file or a folder that holds manifests")
     except RegistryError as exc:
-        return fail(f"registry: {exc.message}")
+        return fail(exc.message, where="lint --registry", hint=exc.hint)
     finally:
         if registry is not None:
             registry.registry.close()
     if registry is not None:
         for disagreement in registry.disagreements:
-            sys.stderr.write(f"evtctl: note: {disagreement.line(registry.registry.url)}\n")
+            note(disagreement.line(registry.registry.url))
     from evtctl.report import render
 
+    notes = result.extra.get("notes")
+    for text in notes if isinstance(notes, list) else ():
+        note(str(text))
     result = replace(result, extra={**result.extra, "fail_on": request.fail_on})
     render(result, format)
     baselined = result.extra.get("baselined")

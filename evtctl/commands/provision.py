@@ -150,10 +150,7 @@ def _fail(error: ProvisionError) -> int:
     """``evtctl: error: <where>: <what>``, and the hint on a line of its own."""
     from evtctl.cli_errors import fail
 
-    code = fail(f"{error.where}: {error.message}" if error.where else error.message)
-    if error.hint:
-        typer.echo(f"hint: {error.hint}", err=True)
-    return code
+    return fail(error.message, where=error.where or "provision", hint=error.hint)
 
 
 def register(app: typer.Typer) -> None:

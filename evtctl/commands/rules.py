@@ -28,16 +28,18 @@ def run(rule: str | None, format: str) -> int:
     from evtctl.rules import all_rules, find_rule
 
     if format not in ("text", "json"):
-        return fail(f"unknown format {format!r}; choose text or json")
+        return fail(f"unknown format {format!r}", where="rules --format",
+                    hint="choose text or json")
     specs: tuple[RuleSpec, ...] = all_rules()
     if rule is not None:
         found = find_rule(rule)
         if found is None:
-            return fail(_unknown(rule, specs))
+            return fail(f"unknown rule {rule!r}", where="rules", hint=_unknown(rule, specs))
         specs = (found,)
     if format == "json":
-        data = [spec_dict(s) for s in specs]
-        json.dump(data[0] if rule is not None else data, sys.stdout, indent=2, ensure_ascii=False)
+        # One shape with or without a rule given (docs/output.md).
+        data = {"formatVersion": 1, "rules": [spec_dict(s) for s in specs]}
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif rule is not None:
         sys.stdout.write(describe(specs[0]))
@@ -48,7 +50,7 @@ def run(rule: str | None, format: str) -> int:
 
 def spec_dict(spec: RuleSpec) -> dict[str, object]:
     return {"id": spec.id, "name": spec.name, "severity": spec.severity.value,
-            "category": spec.category, "summary": spec.summary,
+            "category": spec.category, "scope": spec.scope, "summary": spec.summary,
             "aliases": list(spec.aliases), "doc": spec.doc}
 
 
@@ -72,9 +74,7 @@ def describe(spec: RuleSpec) -> str:
 
 
 def _unknown(key: str, specs: tuple[RuleSpec, ...]) -> str:
-    import difflib
+    from evtctl.suggest import closest
 
-    names = [s.name for s in specs]
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else "; 'evtctl rules' lists them all"
-    return f"unknown rule {key!r}{hint}"
+    close = None if key.upper().startswith("EVT") else closest(key, [s.name for s in specs])
+    return f"did you mean {close!r}?" if close else "'evtctl rules' lists them all"

@@ -28,11 +28,12 @@ def run(name: str) -> int:
     from evtctl.schemas_path import schema_file
 
     if name not in SCHEMAS:
-        return fail(f"unknown schema {name!r}; choose manifest or config")
+        return fail(f"unknown schema {name!r}", where="schema", hint="choose manifest or config")
     path = schema_file(name)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return fail(f"{path}: cannot read the shipped schema: {exc.strerror or exc}")
+        return fail(f"cannot read the shipped schema: {exc.strerror or exc}", where=str(path),
+                    hint="reinstall evtctl")
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -1,7 +1,8 @@
 """Render a :class:`CompatResult` as JSON or as plain sentences a reviewer can read.
 
 Renderers never print; they return text. The command decides where it goes (and adds colour
-on a terminal).
+on a terminal). The JSON follows the key convention of every evtctl JSON output
+(``docs/output.md``): camelCase keys and a top-level ``formatVersion``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             "type": c.type,
             "path": c.path,
             "compatible": c.compatible,
-            "from_version": c.from_version,
-            "to_version": c.to_version,
+            "fromVersion": c.from_version,
+            "toVersion": c.to_version,
             "direction": c.direction,
             "description": c.description or fmt.describe(c),
         }
@@ -36,9 +37,9 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
             item["location"] = {"file": c.file, "line": c.line, "column": c.column}
         if c.has_example:
             item["example"] = c.example
-            item["example_note"] = c.example_note
+            item["exampleNote"] = c.example_note
         elif not c.compatible:
-            item["example_note"] = c.example_note or NO_EXAMPLE
+            item["exampleNote"] = c.example_note or NO_EXAMPLE
         changes.append(item)
     data: dict[str, Any] = {
         "formatVersion": FORMAT_VERSION,

@@ -36,11 +36,11 @@ def run(options: DiffOptions, stream: TextIO | None = None) -> int:
 
     problem = _usage_problem(options)
     if problem:
-        return fail(problem)
+        return fail(problem, where="diff")
     try:
         result = compute(options)
     except (DiffInputError, GitError) as exc:
-        return fail(str(exc))
+        return fail(str(exc), where="diff")
     if options.graph:
         from evtctl.diff.report_markdown import render as markdown
 

@@ -3,6 +3,24 @@
 Nothing here raises on bad input. Every problem with a file becomes a problem of one
 of the loading rules at the right line, and whatever could be read still reaches the
 model, so the other rules see as much of the organisation as possible.
+
+No manifest is skipped silently: a YAML file is passed over only when nothing in it looks
+like a manifest (:mod:`evtctl.manifest.recognise` says what does). A document that is a
+manifest, or nearly is one, and does not load is a :class:`FailedManifest` — its file,
+line, column, the loading rule and the reason, plus what could still be read of it (its
+service id, its topic names), so that other manifests' references to it are not reported
+as if it did not exist.
+
+What a caller gets, :class:`LoadResult`:
+
+- ``org``: the services that loaded, and ``org.failed``, the manifests that did not;
+- ``files_read``: YAML files looked at; ``files``: those holding a manifest (loaded or
+  failed); ``manifests_loaded`` / ``manifests_failed``: documents, counted;
+- ``problems``: every loading problem (``findings`` as findings), ``has_errors``;
+- ``complete``: True when every manifest below the paths loaded whole — none failed and no
+  topic, consumes, produces, contract or version entry was dropped. Anything that acts on the
+  organisation as a whole (``evtctl provision``) must refuse unless ``complete`` is True, and
+  can name each failure from ``org.failed`` (``location``, ``rule``, ``reason``).
 """
 
 from __future__ import annotations
@@ -11,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from evtctl.findings import Finding, Location, Problem, Related, Severity
 from evtctl.manifest.discovery import yaml_files
@@ -21,17 +39,31 @@ from evtctl.manifest.model import (
     ContractVersion,
     Deprecation,
     EventRef,
+    FailedManifest,
     FieldLocations,
     Organisation,
     Produce,
     Service,
     Topic,
 )
+from evtctl.manifest.recognise import (
+    API_PREFIX,
+    API_VERSION,
+    identity_of,
+    is_manifest,
+    looks_like_manifest_text,
+    manifest_items,
+    may_hold_manifest,
+    near_misses,
+    scrape,
+    topics_of,
+    unsupported_version,
+)
 from evtctl.structure import problems_from_errors
-from evtctl.yamlsource import LDict, LList, YamlProblem, decode, parse_yaml
+from evtctl.yamlsource import MAX_FILE_BYTES, LDict, LList, YamlProblem, decode, parse_yaml
 
-API_VERSION = "evtctl/v1"
-API_PREFIX = "evtctl/"
+__all__ = ["API_PREFIX", "API_VERSION", "LoadResult", "RuleProblem", "load_file",
+           "load_organisation"]
 
 # Rule ids of the loading rules (documented in evtctl.rules.loading).
 YAML_INVALID = "EVT001"
@@ -55,9 +87,11 @@ class RuleProblem:
 @dataclass
 class LoadResult:
     org: Organisation
-    files: list[Path]  # the manifest files read (files holding at least one manifest)
+    files: list[Path]  # the manifest files: files holding at least one manifest, loaded or not
     problems: list[RuleProblem] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)  # manifest sources (for suppressions)
+    files_read: int = 0  # YAML files looked at, manifests or not
+    failed: list[FailedManifest] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -71,6 +105,24 @@ class LoadResult:
     @property
     def has_errors(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def manifests_loaded(self) -> int:
+        return len(self.org.services)
+
+    @property
+    def manifests_failed(self) -> int:
+        return len(self.failed)
+
+    @property
+    def complete(self) -> bool:
+        """Every manifest loaded whole: none failed, no entry of one was dropped."""
+        return not self.failed and not any(_incomplete(s) for s in self.org.services)
+
+
+def _incomplete(service: Service) -> bool:
+    return service.incomplete or any(
+        t.incomplete or any(c.incomplete for c in t.contracts) for t in service.topics)
 
 
 def load_organisation(paths: Sequence[Path],
@@ -87,51 +139,108 @@ def load_organisation(paths: Sequence[Path],
             services.extend(found)
             if on_services is not None:
                 on_services(found)
-    result.org = Organisation(tuple(services))
+    result.org = Organisation(tuple(services), tuple(result.failed))
     return result
 
 
 def load_file(file: Path, result: LoadResult) -> list[Service] | None:
-    """The services in one file, or None when it is not an evtctl manifest."""
+    """The services in one file, or None when nothing in it looks like an evtctl manifest."""
+    result.files_read += 1
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        if API_PREFIX.encode() in file.name.encode() or file.suffix in (".yaml", ".yml"):
-            _add(result, YAML_INVALID, f"cannot read file: {exc.strerror or exc}", file, (1, 1))
-            result.files.append(file)
-            return []
-        return None
-    if API_PREFIX.encode() not in raw:
-        return None  # cheap pre-filter: not a manifest (CI workflow, compose file...)
+        message = f"cannot read file: {exc.strerror or exc}"
+        _add(result, YAML_INVALID, message, file, (1, 1))
+        _fail(result, file, (1, 1), YAML_INVALID, message)
+        result.files.append(file)
+        return []
+    if not (API_PREFIX.encode() in raw if len(raw) > MAX_FILE_BYTES else may_hold_manifest(raw)):
+        return None  # cheap pre-filter: nothing here can be a manifest (CI workflow, chart...)
     text, problem = decode(raw)
     if text is None:
         assert problem is not None
+        loose = raw.decode("utf-8", "replace") if problem.kind != "limit" else ""
+        if API_PREFIX.encode() not in raw and not looks_like_manifest_text(loose):
+            return None
         _add(result, YAML_INVALID, problem.message, file, (problem.line, problem.column))
+        service_id, topics = scrape(loose)
+        _fail(result, file, (problem.line, problem.column), YAML_INVALID, problem.message,
+              service_id, topics)
         result.files.append(file)
         return []
     parsed = parse_yaml(text)
     services: list[Service] = []
-    manifest_docs = 0
+    recognised = 0
     for doc in parsed.documents:
         data = doc.data
-        if not (isinstance(data, LDict) and isinstance(data.get("apiVersion"), str)
-                and data["apiVersion"].startswith(API_PREFIX)):
-            continue
-        manifest_docs += 1
-        for yp in doc.problems:
-            _add_yaml(result, file, yp)
-        service = _document(file, data, doc.index, result)
-        if service is not None:
-            services.append(service)
+        if is_manifest(data):
+            recognised += 1
+            for yp in doc.problems:
+                _add_yaml(result, file, yp)
+            service = _document(file, data, doc.index, result)
+            if service is not None:
+                services.append(service)
+        elif misses := near_misses(data):
+            recognised += 1
+            for yp in doc.problems:
+                _add_yaml(result, file, yp)
+            for miss in misses:
+                _add(result, miss.rule, miss.message, file, miss.pos, anchor=miss.message)
+            _fail_data(result, file, misses[0].pos, misses[0].rule, misses[0].message, data)
+        elif items := manifest_items(data):
+            recognised += 1
+            message = (f"this document is a YAML list of {len(items)} manifest"
+                       f"{'s' if len(items) != 1 else ''}; evtctl reads one manifest per "
+                       "YAML document: drop the leading '- ' and separate the manifests "
+                       "with '---' lines")
+            _add(result, STRUCTURE, message, file, doc.pos, anchor="list-of-manifests")
+            for item in items:
+                _fail_data(result, file, item.pos, STRUCTURE, message, item)
     if parsed.problems:
+        first = parsed.problems[0]
+        region = _document_text(text, first.line)
+        if not recognised and not looks_like_manifest_text(region):
+            return None  # someone else's broken YAML
         # A file that looks like a manifest but cannot be parsed is reported, not skipped.
         for yp in parsed.problems:
             _add_yaml(result, file, yp)
-    elif manifest_docs == 0:
+        service_id, topics = scrape(region)
+        _fail(result, file, (first.line, first.column), _YAML_RULES[first.kind], first.message,
+              service_id, topics)
+    elif recognised == 0:
         return None
     result.files.append(file)
     result.texts[file] = text
     return services
+
+
+def _document_text(text: str, line: int) -> str:
+    """The text of the YAML document holding ``line`` (between ``---`` separators)."""
+    lines = text.splitlines()
+    start = 0
+    for n in range(min(line, len(lines)) - 1, -1, -1):
+        if lines[n].startswith("---"):
+            start = n + 1
+            break
+    end = len(lines)
+    for n in range(max(line, 1), len(lines)):
+        if lines[n].startswith("---"):
+            end = n
+            break
+    return "\n".join(lines[start:end])
+
+
+def _fail(result: LoadResult, file: Path, pos: tuple[int, int], rule: str, reason: str,
+          service_id: str | None = None, topics: tuple[str, ...] = (),
+          complete: bool = False) -> None:
+    result.failed.append(FailedManifest(Location(file, pos[0], pos[1]), rule, reason,
+                                        service_id, topics, complete))
+
+
+def _fail_data(result: LoadResult, file: Path, pos: tuple[int, int], rule: str, reason: str,
+               data: LDict) -> None:
+    """A parsed document that is not loaded: its service id and topics are still known."""
+    _fail(result, file, pos, rule, reason, identity_of(data), topics_of(data), complete=True)
 
 
 def _add(result: LoadResult, rule: str, message: str, file: Path, pos: tuple[int, int],
@@ -168,17 +277,23 @@ def _validator() -> Any:
 def _document(file: Path, data: LDict, index: int, result: LoadResult) -> Service | None:
     if data.get("apiVersion") != API_VERSION:
         pos = data.value_pos.get("apiVersion", data.pos)
-        _add(result, STRUCTURE, f"apiVersion {data['apiVersion']!r} is not supported; this "
-             f"evtctl reads {API_VERSION!r} (upgrade evtctl or fix the apiVersion)", file, pos)
+        message = unsupported_version(data["apiVersion"])
+        _add(result, STRUCTURE, message, file, pos)
+        _fail_data(result, file, pos, STRUCTURE, message, data)
         return None
     fast = _fast_check()
-    if fast is not None and fast(data):
-        return _build_service(file, data, index)  # valid: no need for jsonschema's errors
-    for sp in problems_from_errors(_validator().iter_errors(data), data):
-        rule = UNKNOWN_KEY if sp.kind == "unknown-key" else STRUCTURE
-        _add(result, rule, sp.message, file, sp.pos,
-             anchor="/".join(str(p) for p in sp.path) + ":" + sp.message)
-    return _build_service(file, data, index)
+    if fast is None or not fast(data):  # valid: no need for jsonschema's errors
+        for sp in problems_from_errors(_validator().iter_errors(data), data):
+            rule = UNKNOWN_KEY if sp.kind == "unknown-key" else STRUCTURE
+            _add(result, rule, sp.message, file, sp.pos,
+                 anchor="/".join(str(p) for p in sp.path) + ":" + sp.message)
+    service = _build_service(file, data, index)
+    if service is None:
+        meta_pos = data.value_pos.get("metadata", data.pos)
+        _fail_data(result, file, meta_pos, STRUCTURE,
+                   "the manifest's metadata does not give company, namespace and name as "
+                   "text, so its service is not loaded", data)
+    return service
 
 
 # --- building the model (lenient: take what has the right type, skip the rest) ---
@@ -220,19 +335,32 @@ def _build_service(file: Path, data: LDict, index: int) -> Service | None:
         if key in data.value_pos:
             pos[key] = data.value_pos[key]
     locs = FieldLocations(file, pos)
+    topics = _built(file, data, "topics", _build_topic)
+    consumes = _built(file, data, "consumes", _build_consume)
+    produces = _built(file, data, "produces", _build_produce)
     return Service(
         loc=_loc(file, meta.value_pos.get("name", data.pos)),
         field_locs=locs,
         company=company, namespace=namespace, name=name,
         owner=_str(meta, "owner"), description=_str(meta, "description"),
-        topics=tuple(t for n, p in _items(data, "topics")
-                     if (t := _build_topic(file, n, p)) is not None),
-        consumes=tuple(c for n, p in _items(data, "consumes")
-                       if (c := _build_consume(file, n, p)) is not None),
-        produces=tuple(pr for n, p in _items(data, "produces")
-                       if (pr := _build_produce(file, n, p)) is not None),
+        topics=topics[0], consumes=consumes[0], produces=produces[0],
         document=index,
+        incomplete=topics[1] or consumes[1] or produces[1],
     )
+
+
+_B = TypeVar("_B")
+
+
+def _built(file: Path, node: LDict, key: str,
+           build: Callable[[Path, Any, tuple[int, int]], _B | None]) -> tuple[tuple[_B, ...], bool]:
+    """The entries of a list that could be built, and whether any could not be.
+
+    A section that is there but not a list counts as entries that could not be built."""
+    value = node.get(key)
+    items = _items(node, key)
+    built = tuple(b for n, p in items if (b := build(file, n, p)) is not None)
+    return built, len(built) < len(items) or (value is not None and not isinstance(value, LList))
 
 
 def _build_topic(file: Path, node: Any, pos: tuple[int, int]) -> Topic | None:
@@ -246,20 +374,22 @@ def _build_topic(file: Path, node: Any, pos: tuple[int, int]) -> Topic | None:
                 config[key] = "true" if value else "false"
             elif isinstance(value, str | int | float):
                 config[key] = str(value)
+    contracts, incomplete = _built(file, node, "contracts", _build_contract)
     return Topic(
         loc=_loc(file, pos), field_locs=_field_locs(file, node),
         name=node["name"],
         partitions=_int(node, "partitions"),
         replication_factor=_int(node, "replicationFactor"),
         config=config,
-        contracts=tuple(c for n, p in _items(node, "contracts")
-                        if (c := _build_contract(file, n, p)) is not None),
+        contracts=contracts,
+        incomplete=incomplete,
     )
 
 
 def _build_contract(file: Path, node: Any, pos: tuple[int, int]) -> Contract | None:
     if not isinstance(node, LDict) or _str(node, "name") is None:
         return None
+    versions, incomplete = _built(file, node, "versions", _build_version)
     return Contract(
         loc=_loc(file, pos), field_locs=_field_locs(file, node),
         name=node["name"],
@@ -267,8 +397,8 @@ def _build_contract(file: Path, node: Any, pos: tuple[int, int]) -> Contract | N
         description=_str(node, "description"),
         schema_type=_str(node, "schemaType"),
         message=_str(node, "message"),
-        versions=tuple(v for n, p in _items(node, "versions")
-                       if (v := _build_version(file, n, p)) is not None),
+        versions=versions,
+        incomplete=incomplete,
         subject_strategy=_str(node, "subjectStrategy"),
         key_versions=_key_versions(file, node.get("key")),
     )

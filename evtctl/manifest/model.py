@@ -21,6 +21,7 @@ __all__ = [
     "ContractVersion",
     "Deprecation",
     "EventRef",
+    "FailedManifest",
     "Location",
     "Organisation",
     "Produce",
@@ -110,6 +111,7 @@ class Contract(_Located):
     message: str | None = None  # Protobuf: the message the contract is (None: the first)
     subject_strategy: str | None = None  # evtctl registry: overrides the project's strategy
     key_versions: tuple[ContractVersion, ...] = ()  # the record key's schema, if registered
+    incomplete: bool = False  # a version entry could not be read (the loader reported it)
 
     def version(self, number: int) -> ContractVersion | None:
         return next((v for v in self.versions if v.version == number), None)
@@ -122,6 +124,7 @@ class Topic(_Located):
     partitions: int | None = None
     replication_factor: int | None = None
     config: Mapping[str, str] = field(default_factory=dict)
+    incomplete: bool = False  # a contract entry could not be read (the loader reported it)
 
     @property
     def parsed(self) -> TopicName | None:
@@ -172,6 +175,9 @@ class Service(_Located):
     owner: str | None = None
     description: str | None = None
     document: int = 0  # index of the YAML document in its file
+    # A topic, consumes or produces entry could not be read (the loader reported it), so
+    # what this service declares is known only in part.
+    incomplete: bool = False
 
     @property
     def id(self) -> str:
@@ -186,11 +192,50 @@ class Service(_Located):
         return consume.group or self.id
 
 
+@dataclass(frozen=True, slots=True)
+class FailedManifest:
+    """A YAML document that is (or looks like) a manifest but did not load.
+
+    The loader reports why (``rule``, ``reason`` at ``location``). What could still be read
+    from it is kept so that other manifests' references to it are not reported as if it did
+    not exist: the service id from its metadata and the topic names it declares. ``complete``
+    says whether ``topics`` is the whole list (read from the parsed document) or only what
+    could be picked out of text that does not parse."""
+
+    location: Location
+    rule: str
+    reason: str
+    service_id: str | None = None
+    topics: tuple[str, ...] = ()
+    complete: bool = False
+
+    @property
+    def file(self) -> Path:
+        return self.location.file
+
+    @property
+    def identified(self) -> bool:
+        """Something is known of what it declares (a service id or topic names)."""
+        return self.service_id is not None or bool(self.topics)
+
+    def may_declare(self, topic: str) -> bool:
+        """Whether this manifest declares, or may declare, ``topic``."""
+        if topic in self.topics:
+            return True
+        if not self.identified:
+            return True
+        if self.complete or self.service_id is None:
+            return False
+        parsed = parse_topic_name(topic)
+        return parsed is not None and parsed.service_id == self.service_id
+
+
 @dataclass(frozen=True)
 class Organisation:
-    """All services found, in discovery order."""
+    """All services found, in discovery order, and the manifests that failed to load."""
 
     services: tuple[Service, ...]
+    failed: tuple[FailedManifest, ...] = ()
 
     @cached_property
     def _owners(self) -> dict[str, tuple[Service, Topic]]:
@@ -214,3 +259,17 @@ class Organisation:
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def service_ids(self) -> list[str]:
+        """The distinct service ids, in discovery order (a copied manifest counts once)."""
+        return list(dict.fromkeys(s.id for s in self.services))
+
+    def failed_declarer(self, topic: str) -> FailedManifest | None:
+        """The failed manifest that declares (or may declare) ``topic``, when the topic is
+        not declared by a manifest that loaded. Identified manifests come first: an
+        unreadable one "may declare" anything."""
+        if not self.failed or topic in self._owners:
+            return None
+        found = [f for f in self.failed if f.may_declare(topic)]
+        found.sort(key=lambda f: not f.identified)
+        return found[0] if found else None

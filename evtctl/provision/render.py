@@ -15,12 +15,33 @@ _TOPIC_KINDS = {
 }
 
 
+FORMAT_VERSION = 1
+
+
 def render_json(plan: Plan, *, applied: bool = False) -> str:
-    data = plan.as_dict()
+    """The plan as JSON in the convention of every evtctl JSON output (``docs/output.md``):
+    ``formatVersion`` first, camelCase keys; Kafka's own names (``config.<name>``) as is."""
+    data: dict[str, object] = {"formatVersion": FORMAT_VERSION}
+    data.update({_camel_key(k): _camel(v) for k, v in plan.as_dict().items()})
     if applied:
         data["applied"] = sum(1 for a in plan.actions if a.status is Status.APPLIED)
         data["succeeded"] = plan.succeeded
     return json.dumps(data, indent=2, sort_keys=False)
+
+
+def _camel(value: object) -> object:
+    if isinstance(value, dict):
+        return {_camel_key(k): _camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel(v) for v in value]
+    return value
+
+
+def _camel_key(key: str) -> str:
+    if key.startswith("config."):
+        return key  # a Kafka config name
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _value(value: Detail) -> str:

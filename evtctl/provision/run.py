@@ -79,12 +79,17 @@ AdminFactory = Callable[[Mapping[str, str], float], ClusterAdmin]
 
 
 def failed_manifests(loaded: LoadResult) -> list[str]:
-    """Each manifest under the paths that failed to load, as 'file:line:column: reason'.
-
-    Reads ``LoadResult.problems`` (the documents the loader could not use); when the loader
-    gives a typed list of failed manifests, this is the one place to switch to it."""
-    return [f"{f.location.display_file()}:{f.line}:{f.column}: {f.rule}: {f.message}"
-            for f in loaded.findings]
+    """What keeps the plan from seeing the whole organisation, as 'file:line:column: reason':
+    each manifest that failed to load (near misses included), then the problems that made
+    the loader drop an entry of a manifest that did load. Empty when ``loaded.complete``."""
+    if loaded.complete:
+        return []
+    failed = [f"{m.location.display_file()}:{m.location.line}:{m.location.column}: "
+              f"{m.rule}: {m.reason}" for m in loaded.failed]
+    failed_files = {m.location.file for m in loaded.failed}
+    failed += [f"{f.location.display_file()}:{f.line}:{f.column}: {f.rule}: {f.message}"
+               for f in loaded.findings if f.location.file not in failed_files]
+    return failed
 
 
 def load_desired(request: ProvisionRequest) -> DesiredState:

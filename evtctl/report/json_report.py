@@ -1,10 +1,16 @@
-"""``--format json``: a stable, documented shape.
+"""``--format json``: a stable, documented shape (``docs/output.md``).
 
-``{"findings": [{"rule", "name", "severity", "message", "file", "line", "column",
-"end_line"?, "json_path"?, "hint"?, "related": [{"file", "line", "column",
-"message"}]}], "summary": {"files", "services", "errors", "warnings", "suppressed",
-"baselined"?}}`` (``baselined`` only with ``--baseline``)
-with ``file`` relative to the current directory.
+Keys follow the convention of every evtctl JSON output: camelCase, a top-level
+``formatVersion``, names as they are written elsewhere (rule ids, file paths) kept as values.
+``file`` is relative to the current directory.
+
+``{"formatVersion": 1,
+"findings": [{"rule", "name", "severity", "message", "file", "line", "column",
+"jsonPath"?, "hint"?, "related": [{"file", "line", "column", "message"}]}],
+"summary": {"files", "services", "errors", "warnings", "suppressed", "baselined"?,
+"filesRead", "manifestsLoaded", "manifestsFailed", "readOnlyFiles"},
+"failedManifests": [{"file", "line", "column", "rule", "reason", "checked"}],
+"files": {"checked": [...], "readOnly": [...]}}`` (``baselined`` only with ``--baseline``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import json
 from typing import Any, TextIO
 
 from evtctl.findings import Finding, LintResult, display_path
+
+FORMAT_VERSION = 1
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -34,7 +42,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         ],
     }
     if finding.json_path:
-        out["json_path"] = finding.json_path
+        out["jsonPath"] = finding.json_path
     if finding.hint:
         out["hint"] = finding.hint
     return out
@@ -47,7 +55,22 @@ def result_dict(result: LintResult) -> dict[str, Any]:
     baselined = result.extra.get("baselined")
     if isinstance(baselined, int):
         summary["baselined"] = baselined
-    return {"findings": [finding_dict(f) for f in result.findings], "summary": summary}
+    summary.update({"filesRead": s.files_read, "manifestsLoaded": s.manifests_loaded,
+                    "manifestsFailed": s.manifests_failed, "readOnlyFiles": s.read_only})
+    read_only = set(result.read_only)
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "findings": [finding_dict(f) for f in result.findings],
+        "summary": summary,
+        "failedManifests": [
+            {"file": display_path(f.file), "line": f.location.line,
+             "column": f.location.column, "rule": f.rule, "reason": f.reason,
+             "checked": f.file not in read_only}
+            for f in result.failed
+        ],
+        "files": {"checked": [display_path(f) for f in result.files],
+                  "readOnly": [display_path(f) for f in result.read_only]},
+    }
 
 
 def render(result: LintResult, stream: TextIO) -> None:

@@ -1,7 +1,9 @@
 """``--format text``: findings grouped by file, then a summary line.
 
 On a terminal the output is coloured with rich; when piped it is plain text with the
-same content, one finding per line (``line:column  severity  RULE  message``).
+same content, one finding per line (``line:column  severity  RULE  message``). Manifests
+that failed to load in files only read for references (linting part of a project) have no
+findings shown; a note line before the summary names each of them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,21 @@ def summary_line(result: LintResult) -> str:
     where = (f"{s.files} manifest file{'s' if s.files != 1 else ''}, "
              f"{s.services} service{'s' if s.services != 1 else ''}")
     verdict = "failed" if s.errors else "passed"
-    return f"lint {verdict}: {', '.join(parts)} in {where}"
+    read = (f"{s.files_read} YAML file{'s' if s.files_read != 1 else ''} read, "
+            f"{s.manifests_loaded} manifest{'s' if s.manifests_loaded != 1 else ''} loaded, "
+            + (f"{s.manifests_failed} failed to load" if s.manifests_failed else "none failed"))
+    if s.read_only:
+        read += (f"; {s.read_only} more manifest file{'s' if s.read_only != 1 else ''} "
+                 "only read, for references")
+    return f"lint {verdict}: {', '.join(parts)} in {where} ({read})"
+
+
+def note_lines(result: LintResult) -> list[str]:
+    """Failed manifests whose findings are not shown (they are in files only read)."""
+    read_only = set(result.read_only)
+    return [f"note: {display_path(f.file)}:{f.location.line}:{f.location.column} (read for "
+            f"references, not checked) failed to load: {f.reason}; references into it were "
+            "not checked" for f in result.failed if f.file in read_only]
 
 
 def _lines(finding: Finding) -> list[str]:
@@ -51,6 +67,8 @@ def render(result: LintResult, stream: TextIO) -> None:
         for finding in group:
             stream.write("\n".join(_lines(finding)) + "\n")
         stream.write("\n")
+    for line in note_lines(result):
+        stream.write(line + "\n")
     stream.write(summary_line(result) + "\n")
 
 
@@ -71,5 +89,7 @@ def _render_rich(result: LintResult, stream: TextIO) -> None:
             for line in rest:
                 console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
         console.print()
+    for line in note_lines(result):
+        console.print(f"[yellow]{escape(line)}[/]", soft_wrap=True)
     style = "bold red" if result.errors else "bold green"
     console.print(f"[{style}]{escape(summary_line(result))}[/]")

@@ -1,8 +1,10 @@
 """The rule registry: every rule, listed explicitly, in id order.
 
 A rule is a module with ``ID``, ``NAME``, ``SUMMARY``, ``CATEGORY``, optionally
-``SEVERITY`` (default error) and ``ALIASES``, a ``check(ctx)`` generator (absent for
-the rules the loader checks), and a docstring with a failing and a passing example.
+``SEVERITY`` (default error), ``ALIASES`` and ``SCOPE`` (``"organisation"`` for a rule that
+reads other services than the one it reports on; default ``"service"``), a ``check(ctx)``
+generator (absent for the rules the loader or the engine checks), and a docstring with a
+failing and a passing example.
 Ids are stable and never reused.
 """
 
@@ -22,7 +24,8 @@ _MODULES = (
     "retired_version_pinned", "reply_topic", "shared_consumer_group",
     "version_order", "schema_missing", "schema_invalid", "schema_remote_ref", "schema_note",
     "contract_incompatible", "contract_format_mixed",
-    "suppression_reason", "suppression_unused",
+    "config_unknown_name", "config_unknown_rule",
+    "suppression_reason", "suppression_unused", "ignore_unused",
 )
 
 

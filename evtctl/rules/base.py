@@ -37,6 +37,9 @@ class RuleSpec:
     check: Check | None  # None: checked while loading (the loader reports it)
     doc: str  # the module docstring: explanation, passing and failing example
     aliases: tuple[str, ...] = ()
+    # "service": the rule looks at each service alone; "organisation": it reads other
+    # services too (references, ownership, duplicates), so it needs the whole project loaded.
+    scope: str = "service"
 
     @property
     def title(self) -> str:
@@ -55,5 +58,6 @@ def rule_from_module(module: ModuleType) -> RuleSpec:
         check=check,
         doc=inspect.cleandoc(module.__doc__ or ""),
         aliases=tuple(getattr(module, "ALIASES", ())),
+        scope=getattr(module, "SCOPE", "service"),
     )
 

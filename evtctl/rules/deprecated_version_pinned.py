@@ -24,6 +24,7 @@ NAME = "deprecated-version-pinned"
 SUMMARY = "Pinning a deprecated contract version is a warning."
 CATEGORY = "references"
 SEVERITY = "warning"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -19,6 +19,7 @@ ID = "EVT202"
 NAME = "duplicate-service"
 SUMMARY = "A service must be declared by exactly one manifest."
 CATEGORY = "declarations"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -23,6 +23,7 @@ ID = "EVT201"
 NAME = "duplicate-topic"
 SUMMARY = "A topic must be declared by exactly one manifest, once."
 CATEGORY = "declarations"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:

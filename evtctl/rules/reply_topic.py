@@ -55,6 +55,6 @@ def check(ctx: Context) -> Iterator[Problem]:
                 yield Problem(f"replyTopic {reply!r} belongs to {parsed.service_id}; replies "
                               f"must come to the sender's own topic {expected!r}",
                               where, anchor=reply)
-            elif reply not in own:
+            elif reply not in own and not service.incomplete:
                 yield Problem(f"replyTopic {reply!r} is not declared; add it to the topics "
                               f"of {service.id}", where, anchor=reply)

@@ -26,6 +26,7 @@ ID = "EVT405"
 NAME = "retired-version-pinned"
 SUMMARY = "A pinned contract version must not be past its sunset date."
 CATEGORY = "references"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:

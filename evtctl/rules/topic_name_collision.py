@@ -27,6 +27,7 @@ ID = "EVT102"
 NAME = "topic-name-collision"
 SUMMARY = "Topic names that differ only by '.' and '_' collide in Kafka's metrics."
 CATEGORY = "naming"
+SCOPE = "organisation"
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -1,7 +1,9 @@
 """Unknown keys are errors, so typos never pass silently.
 
 A misspelt key (``partitons``) would otherwise be ignored and the topic created with
-the default. The message names the closest known key.
+the default. The message names the closest known key. A misspelt ``apiVersion``
+(``apiversion``, ``api_version``) is reported here too: without it the document is not read
+as a manifest.
 
 Failing::
 

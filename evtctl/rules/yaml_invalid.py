@@ -1,9 +1,12 @@
 """A manifest must be readable YAML.
 
-A file that mentions ``evtctl/`` is read as a manifest; if it is not UTF-8, holds a
+A file that is, or looks like, a manifest is read as one; if it is not UTF-8, holds a
 NUL byte, has a syntax error, nests deeper than 100 levels, expands aliases beyond
 two million nodes, or holds a number too long to be one, evtctl cannot read it and says
-where. Files that do not mention ``evtctl/`` are not manifests and are skipped.
+where. A YAML file is skipped only when nothing in it looks like a manifest (CI workflows,
+Kubernetes objects, compose files). What a broken manifest still shows (its service, the
+topic names under ``topics:``) is kept, so other manifests' references to it are not
+reported as unknown: the one finding is here.
 
 Failing::
 

@@ -88,10 +88,11 @@ def test_incompatible_exits_1_with_text_and_example(
 
 def test_json_change_fields(app: typer.Typer, files: dict[str, Path]) -> None:
     code, out, _ = invoke(app, str(files["v1.json"]), str(files["v3.json"]), "-f", "json")
-    change = json.loads(out)["changes"][0]
-    assert code == 1
-    assert {"type", "path", "compatible", "from_version", "to_version", "example"} <= set(change)
-    assert (change["from_version"], change["to_version"]) == (1, 2)
+    data = json.loads(out)
+    change = data["changes"][0]
+    assert code == 1 and data["formatVersion"] == 1
+    assert {"type", "path", "compatible", "fromVersion", "toVersion", "example"} <= set(change)
+    assert (change["fromVersion"], change["toVersion"]) == (1, 2)
 
 
 @pytest.mark.parametrize(

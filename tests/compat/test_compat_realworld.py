@@ -85,7 +85,7 @@ def test_compat_answers_without_error(path: Path, tmp_path: Path) -> None:
     for change in report["changes"]:
         assert change["description"]
         if not change["compatible"] and "example" not in change:
-            assert change["example_note"].startswith(NOTES), change
+            assert change["exampleNote"].startswith(NOTES), change
 
 
 @pytest.mark.slow

@@ -103,10 +103,11 @@ def test_json_plan(kafka: Any, org: Any, provision: Any) -> None:
     result = provision("--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["cluster_id"] == kafka.cluster_id
+    assert data["formatVersion"] == 1
+    assert data["clusterId"] == kafka.cluster_id
     assert data["actions"] == [{
         "action": "create-topic", "topic": name,
-        "details": {"partitions": 2, "replication_factor": None},
+        "details": {"partitions": 2, "replicationFactor": None},
         "destructive": False, "status": "planned", "reason": None,
     }]
     assert isinstance(data["warnings"], list)

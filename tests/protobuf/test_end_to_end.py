@@ -96,6 +96,6 @@ def test_lint_finds_a_protobuf_break_in_the_sample(tmp_path: Path) -> None:
     assert done.returncode == 1
     findings = json.loads(done.stdout)["findings"]
     # The sample runs policy wire: deleting field 5 without reserving it is a wire break.
-    assert [(f["rule"], f["json_path"]) for f in findings] == [
+    assert [(f["rule"], f["jsonPath"]) for f in findings] == [
         ("EVT505", "#/RefundIssued/5")]
     assert "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED" in findings[0]["message"]

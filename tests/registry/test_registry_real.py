@@ -351,7 +351,7 @@ def test_lint_with_a_registry_judges_new_versions_against_what_production_has(
     assert [(f["rule"], f["file"].endswith("orders/service.yaml")) for f in findings] == [
         ("EVT505", True)]
     assert "OrderPlaced v2 breaks v1 under BACKWARD (lenient)" in findings[0]["message"]
-    assert "#/properties/note" in findings[0]["message"] + str(findings[0].get("json_path"))
+    assert "#/properties/note" in findings[0]["message"] + str(findings[0].get("jsonPath"))
 
 
 def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(

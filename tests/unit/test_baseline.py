@@ -107,7 +107,8 @@ def test_baseline_survives_inserted_lines_and_catches_new_findings(
     assert "EVT401" not in out
     assert "1 finding recorded in baseline baseline.json not shown" in err
     assert out.splitlines()[-1].endswith("0 errors, 0 warnings, 1 in baseline in 1 manifest "
-                                         "file, 1 service")
+                                         "file, 1 service (2 YAML files read, 1 manifest "
+                                         "loaded, none failed)")
     code, out, _ = run(tmp_path, "svc", "--baseline", "baseline.json", "--format", "json")
     assert json.loads(out)["summary"]["baselined"] == 1
 

@@ -66,7 +66,8 @@ def test_text_format_groups_by_file_and_summarises() -> None:
     assert lines[0] == "tests/cases/duplicate-topic/a.yaml"
     assert "EVT201" in lines[1] and lines[1].lstrip().startswith("5:11")
     assert "tests/cases/duplicate-topic/legacy/b.yaml" in lines
-    assert lines[-1] == "lint failed: 3 errors, 0 warnings in 2 manifest files, 2 services"
+    assert lines[-1] == ("lint failed: 3 errors, 0 warnings in 2 manifest files, 2 services "
+                         "(3 YAML files read, 2 manifests loaded, none failed)")
     assert "\x1b[" not in proc.stdout  # plain when piped
 
 
@@ -80,13 +81,23 @@ def test_warnings_only_exit_0() -> None:
     (("lint", "no/such/dir"), "no such file"),
     (("lint", ".", "--format", "yaml"), "unknown format"),
     (("lint", ".", "--config", "missing.yaml"), "cannot read config"),
-    (("lint", "--bogus"), "No such option"),
+    (("lint", "--bogus"), "no such option --bogus"),
 ])
 def test_bad_usage_exit_2(args: tuple[str, ...], needle: str) -> None:
     proc = evtctl(*args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert needle in proc.stderr
     assert "Traceback" not in proc.stderr
+    assert_one_voice(proc.stderr)
+
+
+def assert_one_voice(stderr: str) -> None:
+    """One error line ``evtctl: error: <where>: <what>``, optionally one hint line."""
+    lines = stderr.splitlines()
+    assert 1 <= len(lines) <= 2, stderr
+    assert lines[0].startswith("evtctl: error: ") and ": " in lines[0][len("evtctl: error: "):]
+    assert len(lines) == 1 or lines[1].startswith("hint: "), stderr
+    assert "Usage:" not in stderr and "Error:" not in stderr and "│" not in stderr
 
 
 def test_invalid_config_names_file_and_line(tmp_path: Path) -> None:

@@ -48,11 +48,43 @@ def test_scaffold_in_a_subfolder_uses_the_existing_config(tmp_path: Path) -> Non
     lint_clean(tmp_path / "services")
 
 
-def test_warns_when_the_config_does_not_allow_the_company(tmp_path: Path) -> None:
-    (tmp_path / "evtctl.yaml").write_text("version: 1\ncompanies: [other]\n")
+def test_adds_a_new_company_and_namespace_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "evtctl.yaml").write_text(
+        "# ours\nversion: 1\ncompanies: [other]  # agreed in Q1\nnamespaces:\n  - billing\n"
+        "rules: {EVT105: error}\n")
     result = runner.invoke(app, ["init", *NAMES])
+    assert result.exit_code == 0, result.stderr
+    assert "updated evtctl.yaml: added company 'arcadia' to companies" in result.stdout
+    assert "added namespace 'identity' to namespaces" in result.stdout
+    assert (tmp_path / "evtctl.yaml").read_text() == (
+        "# ours\nversion: 1\ncompanies: [other, arcadia]  # agreed in Q1\nnamespaces:\n"
+        "  - billing\n  - identity\nrules: {EVT105: error}\n")
+    lint_clean(tmp_path)
+
+
+def test_leaves_the_config_alone_when_told_to(tmp_path: Path) -> None:
+    (tmp_path / "evtctl.yaml").write_text("version: 1\ncompanies: [other]\n")
+    result = runner.invoke(app, ["init", *NAMES, "--no-config-update"])
     assert result.exit_code == 0
     assert "does not list company 'arcadia'" in result.stderr
+    assert "EVT106" in result.stderr
+    assert (tmp_path / "evtctl.yaml").read_text() == "version: 1\ncompanies: [other]\n"
+
+
+@pytest.mark.parametrize("answer, added", [("y\n", True), ("n\n", False)])
+def test_asks_before_editing_the_config_on_a_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, added: bool) -> None:
+    monkeypatch.setattr("evtctl.commands.init._interactive", lambda: True)
+    (tmp_path / "evtctl.yaml").write_text("version: 1\nnamespaces: [billing]\n")
+    result = runner.invoke(app, ["init", *NAMES, "--owner", "x"], input=answer)
+    assert result.exit_code == 0, result.stderr
+    assert "does not list namespace 'identity'" in result.stdout  # the question
+    text = (tmp_path / "evtctl.yaml").read_text()
+    assert ("identity" in text) is added
+    if added:
+        lint_clean(tmp_path)
+    else:
+        assert "EVT106" in result.stderr
 
 
 def test_refuses_to_overwrite(tmp_path: Path) -> None:

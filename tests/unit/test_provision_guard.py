@@ -76,3 +76,38 @@ def test_delete_options() -> None:
         check_delete_options(DeleteLimit(1, 5))
     with pytest.raises(ProvisionError, match="needs --max-deletes"):
         check_delete_options(DeleteLimit(2))
+
+
+def _manifest(folder: Path, name: str, head: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "service.yaml").write_text(
+        f"{head}\nkind: Service\nmetadata:\n  company: acme\n  namespace: shop\n"
+        f"  name: {name}\n  owner: team-shop\ntopics:\n  - name: acme.shop.{name}.events\n")
+
+
+@pytest.mark.parametrize("head", ["apiversion: evtctl/v1", "apiVersion: evtclt/v1",
+                                  "apiVersion: evtctl/v9"])
+def test_a_near_miss_manifest_stops_the_plan(tmp_path: Path, head: str) -> None:
+    """The first-release failure: a misspelt apiVersion key or value made the manifest vanish
+    and provision planned to delete its topic. Now the plan is refused, naming the file."""
+    from evtctl.manifest.loader import load_organisation
+    from evtctl.provision.run import failed_manifests
+
+    (tmp_path / "evtctl.yaml").write_text("version: 1\ncompany: acme\n")
+    _manifest(tmp_path / "cart", "cart", "apiVersion: evtctl/v1")
+    _manifest(tmp_path / "orders", "orders", head)
+    loaded = load_organisation([tmp_path])
+    assert not loaded.complete
+    failed = failed_manifests(loaded)
+    assert len(failed) == 1 and "orders/service.yaml:1:" in failed[0]
+    with pytest.raises(ProvisionError) as raised:
+        refuse_failed_manifests(failed)
+    assert "would treat their topics as undeclared" in raised.value.message
+
+
+def test_a_whole_organisation_plans(tmp_path: Path) -> None:
+    from evtctl.manifest.loader import load_organisation
+    from evtctl.provision.run import failed_manifests
+
+    _manifest(tmp_path / "cart", "cart", "apiVersion: evtctl/v1")
+    assert failed_manifests(load_organisation([tmp_path])) == []

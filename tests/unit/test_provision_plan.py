@@ -216,4 +216,5 @@ def test_renderings_agree() -> None:
     data = json.loads(render_json(result))
     assert [a["action"] for a in data["actions"]] == ["add-partitions", "alter-config",
                                                       "create-topic"]
-    assert set(data) == {"cluster_id", "actions", "warnings"}
+    assert set(data) == {"formatVersion", "clusterId", "actions", "warnings"}
+    assert data["formatVersion"] == 1

@@ -67,10 +67,14 @@ def test_rules_shows_one_rule(key: str) -> None:
 
 def test_rules_json() -> None:
     data = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
-    assert [d["id"] for d in data] == [s.id for s in all_rules()]
+    assert data["formatVersion"] == 1
+    assert [d["id"] for d in data["rules"]] == [s.id for s in all_rules()]
     one = json.loads(runner.invoke(app, ["rules", "EVT902", "-f", "json"]).stdout)
-    assert (one["name"], one["severity"]) == ("suppression-unused", "warning")
-    assert "Failing" in one["doc"]
+    assert set(one) == {"formatVersion", "rules"}  # one shape with or without a rule given
+    (rule,) = one["rules"]
+    assert (rule["name"], rule["severity"], rule["scope"]) == ("suppression-unused", "warning",
+                                                               "service")
+    assert "Failing" in rule["doc"]
 
 
 def test_unknown_rule_exits_2_with_a_suggestion() -> None:
@@ -130,4 +134,6 @@ def test_pre_commit_hook_is_declared() -> None:
     root = Path(__file__).resolve().parents[2]
     hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
     [hook] = [h for h in hooks if h["id"] == "evtctl-lint"]
-    assert hook["entry"] == "evtctl lint" and hook["pass_filenames"] is False
+    # The changed files are passed; evtctl reads the whole project for references
+    # (tests/unit/test_precommit.py runs it under the real pre-commit).
+    assert hook["entry"] == "evtctl lint" and hook["pass_filenames"] is True
