@@ -115,9 +115,10 @@ class ContractCache:
         self.pending_chains: list[tuple[str, str]] = []
         # Chain verdicts known in this run (computed here or in a worker process), by key.
         self.known_chains: dict[str, tuple[Change, ...]] = {}
-        # The keys each table held when first asked (one query each): a key that is not
-        # among them is a miss without a query per file. None: not read yet.
-        self._stored: dict[str, set[str]] = {}
+        # Each table's rows, read whole when first asked (one query each): a key that is not
+        # among them is a miss, and a hit needs no query of its own. Absent: not read yet.
+        self._stored: dict[str, dict[str, str]] = {}
+        self.hits = 0  # versions answered from a row (known to load, nothing parsed)
 
     @property
     def writes(self) -> int:
@@ -159,6 +160,7 @@ class ContractCache:
                 hit = self._valid_row(key, options.root)
                 if hit is not None:
                     deps, diagnostics = hit
+                    self.hits += 1
                     return (SchemaHandle(schema_type, number, _digest(key, deps), resolved,
                                          options), diagnostics)
         # The bytes just hashed are the bytes loaded: read once.
@@ -176,24 +178,55 @@ class ContractCache:
     def _may_hold_any(self, table: str) -> bool:
         """False when ``table`` was empty when this run first looked (a cold cache: no
         file needs hashing to learn that it is a miss)."""
-        keys = self._keys(table)
-        return keys is None or bool(keys)
+        rows = self._rows(table)
+        return rows is None or bool(rows)
 
-    def _keys(self, table: str) -> set[str] | None:
-        keys = self._stored.get(table)
-        if keys is None:
+    def _rows(self, table: str) -> dict[str, str] | None:
+        """``table``'s rows by key, read in one query on first use; None when they cannot
+        be read (then each lookup asks for its own row, as lookups always did)."""
+        rows = self._stored.get(table)
+        if rows is None:
             assert self.db is not None
             try:
-                keys = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
+                rows = dict(self.db.execute(f"SELECT * FROM {table}"))
             except sqlite3.Error:
-                return None  # ask row by row, as the lookups always did
-            self._stored[table] = keys
-        return keys
+                return None
+            self._stored[table] = rows
+        return rows
+
+    def _row(self, table: str, key: str) -> str | None:
+        """The stored row of ``key`` in ``table`` (as it was when this run first looked)."""
+        rows = self._rows(table)
+        if rows is not None:
+            return rows.get(key)
+        assert self.db is not None
+        column = "row" if table == "files" else "changes"
+        found = self.db.execute(f"SELECT {column} FROM {table} WHERE key = ?",
+                                (key,)).fetchone()
+        return None if found is None else str(found[0])
 
     def _may_hold(self, table: str, key: str) -> bool:
         """False when ``table`` held no row for ``key`` when this run first looked."""
-        keys = self._keys(table)
-        return True if keys is None else key in keys
+        rows = self._rows(table)
+        return True if rows is None else key in rows
+
+    def holds_any(self) -> bool:
+        """Whether the cache may hold a row for any version (not when it is off or empty)."""
+        return self.db is not None and self._may_hold_any("files")
+
+    def holds(self, schema_type: str, path: Path, options: LoadOptions) -> bool:
+        """Whether a row for the version's file as it is now was stored (the files it is
+        made of are not checked: a quick guess whether the cache is warm, nothing more)."""
+        if not self.holds_any():
+            return False
+        try:
+            resolved = self.paths.real(path)
+            data = Path(resolved).read_bytes()
+        except (OSError, ValueError, RuntimeError):
+            return False
+        prefix = (f"{identity(schema_type)}\0{options_key(options)}\0{options.root}\0"
+                  f"{resolved}\0")
+        return self._may_hold("files", _file_key(prefix, _sha(data)))
 
     def _valid_row(self, key: str,
                    root: Path | None) -> tuple[dict[str, str], tuple[Diagnostic, ...]] | None:
@@ -203,10 +236,10 @@ class ContractCache:
         if not self._may_hold("files", key):
             return None
         try:
-            found = self.db.execute("SELECT row FROM files WHERE key = ?", (key,)).fetchone()
+            found = self._row("files", key)
             if found is None:
                 return None
-            row = json.loads(found[0])
+            row = json.loads(found)
             deps = row["deps"]
             diagnostics = tuple(Diagnostic(d["kind"], d["message"], Path(d["path"]), d["line"],
                                            d["column"], d["advisory"])
@@ -231,10 +264,9 @@ class ContractCache:
             return known
         if self.db is not None and self._may_hold("chains", key):
             try:
-                row = self.db.execute("SELECT changes FROM chains WHERE key = ?",
-                                      (key,)).fetchone()
+                row = self._row("chains", key)
                 if row is not None:
-                    cached = tuple(Change(**item) for item in json.loads(row[0]))
+                    cached = tuple(Change(**item) for item in json.loads(row))
                     self.known_chains[key] = cached
                     return cached
             except (sqlite3.Error, ValueError, TypeError):
@@ -251,7 +283,7 @@ class ContractCache:
                                                chain=True, examples=True)
         if keep:
             key = _chain_key(schema_type, versions, mode, policy)
-            stored = self._keys("chains") if self.db is not None else None
+            stored = self._rows("chains") if self.db is not None else None
             if key not in self.known_chains and (stored is None or key not in stored):
                 self._keep_chain(key, result)
         return result

@@ -43,6 +43,13 @@ TAIL_BATCH = 10
 OWN_TURN = 4
 # Batches queued per worker, so that none waits for its next one.
 IN_FLIGHT = 2
+# A warm cache: when at least CACHED_SHARE of SAMPLE versions spread over the first
+# contracts have a row in the cache, no worker is started and lint's process answers every
+# version itself. A hit costs little (read and hash the file, look up its row); handing it to
+# a worker and adopting the answer costs more than that (1,000 services, warm: +1.7 s of CPU
+# and a slower run with a worker than without).
+SAMPLE = 16
+CACHED_SHARE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +112,22 @@ def _prepare_formats(units: Iterable[Unit]) -> None:
             get_format(schema_type)
 
 
+def mostly_cached(store: ContractStore, units: Sequence[Unit]) -> bool:
+    """Whether the cache is warm for ``units``: at least ``CACHED_SHARE`` of a sample of
+    their versions (``SAMPLE``, spread evenly) has a row for the file as it is now. Nothing
+    is loaded; an empty or disabled cache answers at once."""
+    if not store.use_cache or not store.cache.holds_any():
+        return False
+    specs = [s for u in units for s in u.specs if s.schema_type is not None]
+    if not specs:
+        return False
+    sample = specs[::max(1, len(specs) // SAMPLE)][:SAMPLE]
+    cache = store.cache
+    held = sum(1 for s in sample if s.schema_type is not None
+               and cache.holds(s.schema_type, s.path, s.options))
+    return held >= CACHED_SHARE * len(sample)
+
+
 def after_loading(store: ContractStore, org: Organisation) -> None:
     """Load and compare every contract of ``org`` in worker processes, when it pays."""
     workers = _workers()
@@ -113,6 +136,8 @@ def after_loading(store: ContractStore, org: Organisation) -> None:
     units = list(_units(store, org.services))
     if sum(len(u.specs) for u in units) < max(PARALLEL_MIN_VERSIONS, 1):
         return
+    if mostly_cached(store, units):
+        return  # versions load as rules ask, from the cache
     _run_workers(store, units, min(workers, len(units)))
 
 
@@ -166,13 +191,14 @@ class Prefetch:
         self.pool: Any = None
         self.futures: list[Any] = []  # every batch sent, in order
         self.busy: list[Any] = []  # the batches not done yet
+        self.serial = False  # decided: the cache is warm, lint's process does it all
 
     @property
     def started(self) -> bool:
         return self.pool is not None
 
     def feed(self, services: Sequence[Service]) -> None:
-        if self.workers < 2:
+        if self.workers < 2 or self.serial:
             return
         for unit in _units(self.store, services):
             self.waiting.append(unit)
@@ -186,6 +212,11 @@ class Prefetch:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        if mostly_cached(self.store, self.waiting):
+            self.serial = True
+            self.waiting.clear()
+            return
+        self.store.release_cache()  # workers open their own connection: none is inherited
         _prepare_formats(self.waiting)  # once here, not once per worker
         _FORKED.append((self.store.config, self.store.use_cache, self.store.root, []))
         self.pool = ProcessPoolExecutor(max_workers=self.workers - 1,
