@@ -15,6 +15,10 @@ overrides it; ``--no-cache`` bypasses it):
 * ``chains``: the incompatible changes of one contract's history. The key hashes evtctl's
   version, the format's identity, the mode, the policy and, per version, its number, its
   location and the bytes of every file it is made of.
+* ``histories``: under the same key, the whole verdict of that history, every change
+  allowed or not, for the catalogue (which shows them all); written whenever a history is
+  compared, so a catalogue built after a lint compares nothing lint compared. Lint never
+  reads it.
 
 A run with the cache off, an unreadable or corrupt cache file, or any lookup error simply
 computes, exactly as without a cache.
@@ -38,6 +42,13 @@ from evtctl.compat.formats import Diagnostic, LoadedSchema, LoadOptions, get_for
 from evtctl.compat.realpaths import RealPaths
 
 SCHEMA_VERSION = 4  # of the cache file's layout
+# Each table's value column.
+_COLUMNS = {"files": "row", "chains": "changes", "histories": "result"}
+_CHANGE_FIELDS = tuple(f.name for f in dataclasses.fields(Change))
+# What a worker's cache learnt, for lint's process: verdicts by key, and rows for the
+# files, chains and histories tables.
+Pending = tuple[dict[str, tuple[Change, ...]], list[tuple[str, str]], list[tuple[str, str]],
+                list[tuple[str, str]]]
 # The shape of a cached history's changes; bump it when the stored fields change.
 CHAIN_FORMAT = 4
 
@@ -113,6 +124,7 @@ class ContractCache:
         # Rows to write, kept until flush(): one transaction, one executemany per table.
         self.pending_files: list[tuple[str, str]] = []
         self.pending_chains: list[tuple[str, str]] = []
+        self.pending_histories: list[tuple[str, str]] = []
         # Chain verdicts known in this run (computed here or in a worker process), by key.
         self.known_chains: dict[str, tuple[Change, ...]] = {}
         # Each table's rows, read whole when first asked (one query each): a key that is not
@@ -122,7 +134,7 @@ class ContractCache:
 
     @property
     def writes(self) -> int:
-        return len(self.pending_files) + len(self.pending_chains)
+        return len(self.pending_files) + len(self.pending_chains) + len(self.pending_histories)
 
     @classmethod
     def open(cls, enabled: bool = True, paths: RealPaths | None = None) -> ContractCache:
@@ -136,6 +148,7 @@ class ContractCache:
             db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, row TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS chains (key TEXT PRIMARY KEY, changes TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS histories (key TEXT PRIMARY KEY, result TEXT)")
             db.commit()
             return cls(db, paths)
         except (OSError, sqlite3.Error):
@@ -200,7 +213,7 @@ class ContractCache:
         if rows is not None:
             return rows.get(key)
         assert self.db is not None
-        column = "row" if table == "files" else "changes"
+        column = _COLUMNS[table]
         found = self.db.execute(f"SELECT {column} FROM {table} WHERE key = ?",
                                 (key,)).fetchone()
         return None if found is None else str(found[0])
@@ -277,15 +290,23 @@ class ContractCache:
     def check_history(self, schema_type: str, versions: Sequence[SchemaHandle], mode: str,
                       policy: str, *, keep: bool = True) -> CompatResult:
         """Every change over a contract's history, allowed or not (the catalogue shows them
-        all), computed now; its incompatible changes are kept (``keep``) as
-        :meth:`incompatible_changes` keeps them, so lint answers from them."""
+        all). With ``keep`` (the catalogue), the verdict a lint or an earlier catalogue
+        stored is taken if there is one; otherwise it is computed now and kept, its
+        incompatible changes as :meth:`incompatible_changes` keeps them, so lint answers
+        from them."""
+        key = _chain_key(schema_type, versions, mode, policy)
+        if keep and self.db is not None:
+            stored_result = self._stored_history(key)
+            if stored_result is not None:
+                return stored_result
         result = get_format(schema_type).check([v.loaded() for v in versions], mode, policy,
                                                chain=True, examples=True)
         if keep:
-            key = _chain_key(schema_type, versions, mode, policy)
             stored = self._rows("chains") if self.db is not None else None
             if key not in self.known_chains and (stored is None or key not in stored):
                 self._keep_chain(key, result)
+            else:
+                self._keep_history(key, result)
         return result
 
     def _keep_chain(self, key: str, result: CompatResult) -> tuple[Change, ...]:
@@ -295,27 +316,58 @@ class ContractCache:
             text = json.dumps(stored, sort_keys=True, default=repr)
             if json.loads(text) == stored:  # only what reads back exactly as computed
                 self.pending_chains.append((key, text))
+            self._keep_history(key, result)
         self.known_chains[key] = changes
         return changes
 
+    def _keep_history(self, key: str, result: CompatResult) -> None:
+        """The whole verdict, for the catalogue (only what reads back exactly as computed)."""
+        if self.db is None:
+            return
+        data = {"compatible": result.compatible, "mode": result.mode, "policy": result.policy,
+                "schema_type": result.schema_type,
+                "labels": [[number, name] for number, name in result.labels],
+                "changes": [{name: getattr(c, name) for name in _CHANGE_FIELDS}
+                            for c in result.changes]}
+        text = json.dumps(data, sort_keys=True, default=repr)
+        if json.loads(text) == data:
+            self.pending_histories.append((key, text))
+
+    def _stored_history(self, key: str) -> CompatResult | None:
+        try:
+            text = self._row("histories", key)
+            if text is None:
+                return None
+            data = json.loads(text)
+            return CompatResult(bool(data["compatible"]), str(data["mode"]),
+                                str(data["policy"]),
+                                tuple(Change(**item) for item in data["changes"]),
+                                str(data["schema_type"]),
+                                tuple((int(n), str(name)) for n, name in data["labels"]))
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+
     def adopt(self, chains: dict[str, tuple[Change, ...]], files: list[tuple[str, str]],
-              chain_rows: list[tuple[str, str]]) -> None:
+              chain_rows: list[tuple[str, str]],
+              history_rows: Sequence[tuple[str, str]] = ()) -> None:
         """Take over what another process's cache computed: verdicts to answer from, rows
         to write."""
         self.known_chains.update(chains)
         if self.db is not None:
             self.pending_files.extend(files)
             self.pending_chains.extend(chain_rows)
+            self.pending_histories.extend(history_rows)
 
-    def take_pending(self) -> tuple[dict[str, tuple[Change, ...]], list[tuple[str, str]],
-                                    list[tuple[str, str]]]:
+    def take_pending(self) -> Pending:
         """What this (worker's) cache learnt since the last call, for :meth:`adopt`."""
         chains = dict(self.known_chains)
         files, chain_rows = list(self.pending_files), list(self.pending_chains)
+        history_rows = list(self.pending_histories)
         self.known_chains.clear()
         self.pending_files.clear()
         self.pending_chains.clear()
-        return chains, files, chain_rows
+        self.pending_histories.clear()
+        return chains, files, chain_rows, history_rows
 
     def flush(self) -> None:
         if self.db is not None and self.writes:
@@ -327,10 +379,14 @@ class ContractCache:
                     self.db.executemany(
                         "INSERT OR REPLACE INTO chains VALUES (?, ?)", self.pending_chains
                     )
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO histories VALUES (?, ?)",
+                        self.pending_histories)
             except sqlite3.Error:
                 pass
         self.pending_files.clear()
         self.pending_chains.clear()
+        self.pending_histories.clear()
 
     def close(self) -> None:
         if self.db is not None:

@@ -62,9 +62,10 @@ class Unit:
     policy: str
 
 
-# What one batch sends back: version states, known chains, file rows, chain rows.
+# What one batch sends back: version states, known chains, file rows, chain rows, history
+# rows.
 Result = tuple[list[tuple[VersionSpec, VersionState]], dict[str, tuple[Change, ...]],
-               list[tuple[str, str]], list[tuple[str, str]]]
+               list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]
 # What a forked worker inherits: the configuration, the store's settings, and the units of a
 # pool started after loading (a prefetching pool sends its units with each batch).
 _FORKED: list[tuple[ProjectConfig, bool, Any, list[Unit]]] = []
@@ -165,9 +166,9 @@ def _run_workers(store: ContractStore, units: list[Unit], workers: int) -> None:
 
 
 def _adopt(store: ContractStore, results: Sequence[Result]) -> None:
-    for states, chains, file_rows, chain_rows in results:  # in order: as a serial run
+    for states, chains, file_rows, chain_rows, history_rows in results:  # as a serial run
         store.adopt(states)
-        store.cache.adopt(chains, file_rows, chain_rows)
+        store.cache.adopt(chains, file_rows, chain_rows, history_rows)
 
 
 class Prefetch:
@@ -277,8 +278,8 @@ def _work_units(units: Sequence[Unit]) -> Result:
     for spec, _state in states:
         store._states.pop(spec, None)  # sent back: the loaded versions need not stay here
     # This worker never writes the cache file: its rows go to lint's process.
-    chains, file_rows, chain_rows = store.cache.take_pending()
-    return states, chains, file_rows, chain_rows
+    chains, file_rows, chain_rows, history_rows = store.cache.take_pending()
+    return states, chains, file_rows, chain_rows, history_rows
 
 
 def _work(store: ContractStore, units: Iterable[Unit]) -> list[tuple[VersionSpec, VersionState]]:
