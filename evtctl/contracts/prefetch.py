@@ -105,12 +105,16 @@ def _units(store: ContractStore, services: Iterable[Service]) -> Iterable[Unit]:
 
 
 def _prepare_formats(units: Iterable[Unit]) -> None:
-    """Import every format the units use, once, before the workers fork."""
-    from evtctl.compat.formats import get_format
+    """Import every format the units use, and learn its identity for the cache keys (read
+    from package metadata: tens of milliseconds), once, before the workers fork."""
+    from evtctl.contracts.cache import identity
 
     for schema_type in {s.schema_type for u in units for s in u.specs}:
         if schema_type is not None:
-            get_format(schema_type)
+            try:
+                identity(schema_type)
+            except ImportError:
+                pass  # the format's library is missing: each version says so
 
 
 def mostly_cached(store: ContractStore, units: Sequence[Unit]) -> bool:

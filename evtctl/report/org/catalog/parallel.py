@@ -85,13 +85,16 @@ def _in_workers(units: Sequence[Unit], known: Sequence[ContractDoc | None],
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from evtctl.compat.formats import get_format
+    from evtctl.contracts.cache import identity
 
     spans = [(start, min(start + BATCH, len(units))) for start in range(0, len(units), BATCH)]
     for schema_type in {s.schema_type for u, doc in zip(units, known, strict=True)
                         if doc is None for s in u.specs}:
         if schema_type is not None:
-            get_format(schema_type)  # imported once here, not once per worker
+            try:
+                identity(schema_type)  # imported and identified once here, not per worker
+            except ImportError:
+                pass  # the format's library is missing: each version says so
     store.close()  # no cache connection may be inherited: each process opens its own
     _FORKED.append((units, known, write_page, store.use_cache))
     docs: list[ContractDoc | None] = list(known)
