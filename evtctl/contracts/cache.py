@@ -131,6 +131,7 @@ class ContractCache:
         # among them is a miss, and a hit needs no query of its own. Absent: not read yet.
         self._stored: dict[str, dict[str, str]] = {}
         self.hits = 0  # versions answered from a row (known to load, nothing parsed)
+        self._dep_shas: dict[str, str | None] = {}
 
     @property
     def writes(self) -> int:
@@ -159,7 +160,8 @@ class ContractCache:
              options: LoadOptions) -> tuple[SchemaHandle, tuple[Diagnostic, ...]]:
         """A handle on a version that loads, with the diagnostics loading gave; raises
         ``SchemaFileError`` as the format's ``load`` does."""
-        resolved = Path(self.paths.real(path))
+        real = self.paths.real(path)
+        resolved = path if str(path) == real else Path(real)
         prefix = (f"{identity(schema_type)}\0{options_key(options)}\0{options.root}\0"
                   f"{resolved}\0")
         data: bytes | None = None
@@ -262,10 +264,21 @@ class ContractCache:
         if not isinstance(deps, dict):
             return None
         for name, sha in deps.items():
-            dep = Path(name)
-            if (root is not None and not self.paths.contains(root, dep)) or _file_sha(dep) != sha:
+            if (root is not None and not self.paths.contains(root, name)) or \
+                    self._dep_sha(name) != sha:
                 return None
         return deps, diagnostics
+
+    def _dep_sha(self, name: str) -> str | None:
+        """The SHA-256 of a file versions are made of, read once per run (a file shared by
+        many versions, an Avro named type or a ``$ref``'d document, is hashed once)."""
+        if name not in self._dep_shas:
+            try:
+                with open(name, "rb") as fh:
+                    self._dep_shas[name] = _sha(fh.read())
+            except OSError:
+                self._dep_shas[name] = None
+        return self._dep_shas[name]
 
     # -- compatibility of a contract's history ---------------------------------------------------
     def incompatible_changes(self, schema_type: str, versions: Sequence[SchemaHandle],

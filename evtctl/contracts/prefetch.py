@@ -14,6 +14,7 @@ after loading instead (:func:`after_loading`), the workers share the whole list.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections import deque
@@ -111,10 +112,9 @@ def _prepare_formats(units: Iterable[Unit]) -> None:
 
     for schema_type in {s.schema_type for u in units for s in u.specs}:
         if schema_type is not None:
-            try:
+            # A format whose library is missing: each of its versions says so.
+            with contextlib.suppress(ImportError):
                 identity(schema_type)
-            except ImportError:
-                pass  # the format's library is missing: each version says so
 
 
 def mostly_cached(store: ContractStore, units: Sequence[Unit]) -> bool:

@@ -16,6 +16,7 @@ of 1,000 services: 3,000 contract pages).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -91,10 +92,10 @@ def _in_workers(units: Sequence[Unit], known: Sequence[ContractDoc | None],
     for schema_type in {s.schema_type for u, doc in zip(units, known, strict=True)
                         if doc is None for s in u.specs}:
         if schema_type is not None:
-            try:
-                identity(schema_type)  # imported and identified once here, not per worker
-            except ImportError:
-                pass  # the format's library is missing: each version says so
+            # Imported and identified once here, not per worker (a format whose library
+            # is missing: each of its versions says so).
+            with contextlib.suppress(ImportError):
+                identity(schema_type)
     store.close()  # no cache connection may be inherited: each process opens its own
     _FORKED.append((units, known, write_page, store.use_cache))
     docs: list[ContractDoc | None] = list(known)
