@@ -49,7 +49,7 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
         "policy": result.policy,
     }
     if result.labels:
-        data["versions"] = {str(number): name for number, name in result.labels}
+        data["versions"] = [{"version": number, "file": name} for number, name in result.labels]
     data["changes"] = changes
     return data
 
