@@ -46,10 +46,10 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
         "compatible": result.compatible,
         "schemaType": result.schema_type,
         "mode": result.mode,
-        "policy": result.policy,
+        "policy": result.policy or None,  # Avro has no policy
     }
     if result.labels:
-        data["versions"] = {str(number): name for number, name in result.labels}
+        data["versions"] = [{"version": number, "file": name} for number, name in result.labels]
     data["changes"] = changes
     return data
 

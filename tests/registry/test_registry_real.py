@@ -117,7 +117,7 @@ def test_plan_apply_match_replan_check_then_a_new_version(apicurio: Apicurio, re
                       key=[record("OrderKey", required=())])
     assert registry(apicurio, real_org, "--check").exit_code == 1
     plan = registry(apicurio, real_org, "--format", "json").json()
-    assert plan["formatVersion"] == 1 and plan["in_sync"] is False
+    assert plan["formatVersion"] == 1 and plan["inSync"] is False
     (action,) = plan["actions"]
     assert (action["action"], action["subject"], action["version"], action["notes"]) == (
         "register-version", value, 2, [])  # the registry's own verdict agrees: no note
