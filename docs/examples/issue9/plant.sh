@@ -23,6 +23,9 @@ mv "$f.new" "$f"
 d=$(copy broken-manifest)  # a YAML syntax error in the manifest others consume from
 sed -i '0,/    partitions: 12/s//    partitions: [12/' "$d/billing/invoiceservice/service.yaml"
 
+d=$(copy misspelt-topics-key)   # found while proving: a section key misspelt
+sed -i 's/^topics:/topcs:/' "$d/billing/paymentservice/service.yaml"
+
 d=$(copy config-contract-typo)   # a contract that does not exist under compatibility.contracts
 sed -i 's#^  policy: lenient$#&\n  contracts:\n    arcadia.billing.invoiceservice.events/InvoicePayed: FULL#' "$d/evtctl.yaml"
 
