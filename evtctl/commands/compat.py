@@ -159,12 +159,10 @@ def run(files: list[Path], mode: str, output: str, options: Options = Options())
         return _fail(str(exc))
     except RecursionError:
         return _fail("schemas are nested too deeply to compare")
-    from evtctl.cli_errors import note
-
     for version in versions:
         for d in version.diagnostics:
             where = f"{d.path}:{d.line}:{d.column}" if d.line else str(d.path)
-            note(f"{where}: {d.message} (compared anyway)")
+            sys.stderr.write(f"evtctl: warning: {where}: {d.message} (compared anyway)\n")
     _write(replace(result, schema_type=schema_type), output)
     return EXIT_OK if result.compatible else EXIT_INCOMPATIBLE
 
