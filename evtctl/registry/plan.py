@@ -443,7 +443,7 @@ class _Planner:
             version = self.ref_versions[(ref_subject, form_key(ref))]
             references.append(Reference(name, ref_subject, version))
         details: dict[str, str | int | bool | None] = {"file": wanted.file,
-                                                      "schema_type": subject.schema_type}
+                                                      "schemaType": subject.schema_type}
         return Action(ActionKind.REGISTER, subject.name, number, details, form=wanted.form,
                       references=tuple(references), key=wanted.key)
 

@@ -117,7 +117,7 @@ def test_plan_apply_match_replan_check_then_a_new_version(apicurio: Apicurio, re
                       key=[record("OrderKey", required=())])
     assert registry(apicurio, real_org, "--check").exit_code == 1
     plan = registry(apicurio, real_org, "--format", "json").json()
-    assert plan["formatVersion"] == 1 and plan["in_sync"] is False
+    assert plan["formatVersion"] == 1 and plan["inSync"] is False
     (action,) = plan["actions"]
     assert (action["action"], action["subject"], action["version"], action["notes"]) == (
         "register-version", value, 2, [])  # the registry's own verdict agrees: no note
@@ -370,7 +370,8 @@ def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(
            "evtctl compatible: Incompatible artifact" in note
     down = run_cli(["lint", str(real_org.root), "--registry", f"http://127.0.0.1:{free_port()}"])
     assert down.exit_code == 2
-    assert down.stderr.startswith("evtctl: error: lint --registry: cannot reach the Schema Registry")
+    assert down.stderr.startswith(
+        "evtctl: error: lint --registry: cannot reach the Schema Registry")
 
 
 def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
