@@ -368,12 +368,26 @@ def large(sizes: str, realworld: str | None) -> None:
         print(f"{label:24} {kb:6.0f} {parse:10.4f} {without:12.4f} {without / parse:6.1f}x "
               f"{with_examples:9.4f} {with_examples / parse:6.1f}x "
               f"{with_examples / without:5.2f}x {1000 * without / kb * 100:9.1f} {broken:6}")
-    slowest = max(rows, key=lambda r: r[4])
-    total_without = sum(r[3] for r in rows)
-    total_with = sum(r[4] for r in rows)
-    print(f"pairs/s without examples {len(rows) / total_without:.1f}, with examples "
-          f"{len(rows) / total_with:.1f} (with/without {total_with / total_without:.2f}x); "
-          f"slowest with examples: {slowest[0]} ({slowest[1]:.0f} KB) {slowest[4]:.3f} s")
+    for name, chosen in (("generated", [r for r in rows if " KB #" in r[0]]),
+                         ("real-world", [r for r in rows if " KB #" not in r[0]])):
+        if not chosen:
+            continue
+        slowest = max(chosen, key=lambda r: r[4])
+        largest = max(chosen, key=lambda r: r[1])
+        extra = max(chosen, key=lambda r: r[4] - r[3])
+        total_without = sum(r[3] for r in chosen)
+        total_with = sum(r[4] for r in chosen)
+        total_parse = sum(r[2] for r in chosen)
+        total_kb = sum(r[1] for r in chosen)
+        print(f"{name}: {len(chosen)} pairs, pairs/s without examples "
+              f"{len(chosen) / total_without:.1f}, with examples {len(chosen) / total_with:.1f} "
+              f"(with/without {total_with / total_without:.2f}x; without/json.loads "
+              f"{total_without / total_parse:.1f}x); {1000 * total_without / total_kb * 100:.1f} "
+              f"ms per 100 KB without examples, {1000 * total_with / total_kb * 100:.1f} with")
+        print(f"  slowest with examples: {slowest[0]} ({slowest[1]:.0f} KB) {slowest[4]:.3f} s; "
+              f"largest: {largest[0]} ({largest[1]:.0f} KB) {largest[4]:.3f} s with examples, "
+              f"{largest[3]:.3f} s without; most extra for examples: {extra[0]} "
+              f"+{extra[4] - extra[3]:.3f} s ({extra[4] / extra[3]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -143,6 +143,11 @@ class ExampleSearch:
         accepts, faults = self.validator(writer), self.faults(reader)
         if accepts is None or faults is None:
             return Outcome(note=NO_EXAMPLE)
+        if budget.exhausted or time.process_time() > budget.deadline:
+            # Spent by the changes before: not even the first candidate (walking to the
+            # place and making it costs as much as a few validations).
+            budget.exhausted = True
+            return Outcome(note=OUT_OF_BUDGET)
         tried: set[str] = set()
 
         about = _about_name(kind, path)
