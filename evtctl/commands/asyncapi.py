@@ -45,8 +45,8 @@ def run(paths: list[Path], out: Path, services: tuple[str, ...], config: Path | 
         return fail(f"--out {out}: is a file, not a folder")
     try:
         source = read_org(paths, config)
-        check_filters(source.graph, Filters(services=services))
-        result = export(source.graph, source.config, out, list(services) or None)
+        chosen = check_filters(source.graph, Filters(services=services)).services
+        result = export(source.graph, source.config, out, list(chosen) or None)
     except (OrgInputError, ViewError) as exc:
         return fail(str(exc))
     except OSError as exc:

@@ -162,7 +162,7 @@ def run(files: list[Path], mode: str, output: str, options: Options = Options())
     for version in versions:
         for d in version.diagnostics:
             where = f"{d.path}:{d.line}:{d.column}" if d.line else str(d.path)
-            sys.stderr.write(f"evtctl compat: warning: {where}: {d.message} (compared anyway)\n")
+            sys.stderr.write(f"evtctl: warning: {where}: {d.message} (compared anyway)\n")
     _write(replace(result, schema_type=schema_type), output)
     return EXIT_OK if result.compatible else EXIT_INCOMPATIBLE
 

@@ -83,7 +83,6 @@ def _registry_lines(outcome: object) -> list[str]:
 
 
 def _fail(message: str, hint: str | None = None) -> int:
-    sys.stderr.write(f"evtctl compat: error: {message}\n")
-    if hint:
-        sys.stderr.write(f"  hint: {hint}\n")
-    return EXIT_USAGE
+    from evtctl.cli_errors import fail
+
+    return fail(message, where="compat", hint=hint)

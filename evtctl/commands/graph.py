@@ -64,7 +64,7 @@ def run(paths: list[Path], format: str, services: tuple[str, ...],
     try:
         source = read_org(paths, config)
         filters = Filters(services, namespaces, topics, kinds, depth)
-        check_filters(source.graph, filters)
+        filters = check_filters(source.graph, filters)
     except (OrgInputError, ViewError) as exc:
         return fail(str(exc))
     view = select(source.graph, filters)

@@ -7,7 +7,6 @@ inside the command.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -70,10 +69,9 @@ def registry(
 
 def fail(message: str, hint: str | None = None) -> int:
     """One line on stderr (and a hint line); exit status 2."""
-    sys.stderr.write(f"evtctl: error: registry: {message}\n")
-    if hint:
-        sys.stderr.write(f"  hint: {hint}\n")
-    return 2
+    from evtctl.cli_errors import fail as error
+
+    return error(message, where="registry", hint=hint)
 
 
 def register(app: typer.Typer) -> None:

@@ -49,7 +49,7 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
         "policy": result.policy,
     }
     if result.labels:
-        data["versions"] = {str(number): name for number, name in result.labels}
+        data["versions"] = [{"version": number, "file": name} for number, name in result.labels]
     data["changes"] = changes
     return data
 
@@ -61,6 +61,11 @@ def to_json(result: CompatResult) -> str:
 def verdict_line(result: CompatResult) -> str:
     broken = sum(1 for c in result.changes if not c.compatible)
     under = mode_label(result.mode, result.policy)
+    if result.compatible and not result.changes:
+        if result.schema_type == "AVRO":  # Avro's checker names incompatibilities only
+            return (f"compatible under {under}: no incompatibility (Avro's resolution rules "
+                    "list what breaks, not the differences they allow)")
+        return f"compatible under {under}: no change"
     if result.compatible:
         return (f"compatible under {under}: "
                 f"{len(result.changes)} change(s), all allowed")

@@ -80,9 +80,10 @@ AdminFactory = Callable[[Mapping[str, str], float], ClusterAdmin]
 
 def failed_manifests(loaded: LoadResult) -> list[str]:
     """What keeps the plan from seeing the whole organisation, as 'file:line:column: reason':
-    each manifest that failed to load (near misses included), then the problems that made
-    the loader drop an entry of a manifest that did load. Empty when ``loaded.complete``."""
-    if loaded.complete:
+    each manifest that failed to load (near misses included), then every other loading
+    problem of a manifest that did load. Any of them refuses the plan: an unknown key may be
+    a misspelt ``topics`` whose entries the plan would then treat as undeclared."""
+    if loaded.complete and not loaded.problems:
         return []
     failed = [f"{m.location.display_file()}:{m.location.line}:{m.location.column}: "
               f"{m.rule}: {m.reason}" for m in loaded.failed]

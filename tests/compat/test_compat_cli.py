@@ -122,3 +122,21 @@ def test_command_module_imports_no_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_verdict_says_what_an_empty_list_means(app: typer.Typer, tmp_path: Path) -> None:
+    """No change at all reads as such; for Avro, whose checker lists incompatibilities only,
+    an empty list is not 'no change' (the second version adds a field with a default)."""
+    same = tmp_path / "a.json", tmp_path / "b.json"
+    for path in same:
+        path.write_text('{"type": "object", "properties": {"id": {"type": "string"}}}')
+    code, out, _ = invoke(app, *map(str, same), "--mode", "FULL")
+    assert (code, out.splitlines()[0]) == (0, "compatible under FULL (lenient): no change")
+    record = {"type": "record", "name": "R", "fields": [{"name": "id", "type": "string"}]}
+    v1, v2 = tmp_path / "r.v1.avsc", tmp_path / "r.v2.avsc"
+    v1.write_text(json.dumps(record))
+    record["fields"].append({"name": "note", "type": ["null", "string"], "default": None})
+    v2.write_text(json.dumps(record))
+    code, out, _ = invoke(app, str(v1), str(v2), "--mode", "FULL")
+    assert code == 0
+    assert out.splitlines()[0].startswith("compatible under FULL: no incompatibility (Avro's")

@@ -82,7 +82,7 @@ def test_compat_answers_without_error(path: Path, tmp_path: Path) -> None:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = run([old, new], "FULL", "json", Options(policy="lenient", examples=True))
     assert code in (0, 1), err.getvalue()
-    assert all(line.startswith("evtctl compat: warning: ")
+    assert all(line.startswith("evtctl: warning: ")
                for line in err.getvalue().splitlines()), err.getvalue()
     report = json.loads(out.getvalue())
     assert report["compatible"] is data["expected"]["compatible"]

@@ -152,3 +152,17 @@ def test_unreadable_manifest_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     empty = evtctl(["graph", str(tmp_path / "n" / "a" / "nothing")])
     assert empty.exit_code == 2 and "no such file" in empty.stderr
+
+
+def test_a_service_is_named_by_its_unique_short_name(tmp_path: Path) -> None:
+    full = evtctl(["graph", str(SAMPLE), "--service", "arcadia.identity.personabff",
+                   "--format", "json"])
+    for short in ("personabff", "identity.personabff"):
+        run = evtctl(["graph", str(SAMPLE), "--service", short, "--format", "json"])
+        assert run.exit_code == 0, run.stderr
+        assert run.stdout == full.stdout
+    write_service(tmp_path, "c", "a", "orders", "topics:\n  - name: c.a.orders.events\n")
+    write_service(tmp_path, "c", "b", "orders", "topics:\n  - name: c.b.orders.events\n")
+    run = evtctl(["graph", str(tmp_path), "--service", "orders"])
+    assert run.exit_code == 2
+    assert "more than one service has that name (c.a.orders, c.b.orders)" in run.stderr

@@ -27,7 +27,7 @@ def test_usage_errors_are_one_line(org: Org, args: list[str], message: str) -> N
     assert result.exit_code == 2
     first, *rest = result.stderr.splitlines()
     assert first.startswith("evtctl: error: registry: ") and message in first
-    assert all(line.startswith("  hint: ") for line in rest)
+    assert all(line.startswith("hint: ") for line in rest)
 
 
 def test_manifests_that_do_not_load_stop_the_run(org: Org) -> None:

@@ -370,7 +370,7 @@ def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(
            "evtctl compatible: Incompatible artifact" in note
     down = run_cli(["lint", str(real_org.root), "--registry", f"http://127.0.0.1:{free_port()}"])
     assert down.exit_code == 2
-    assert down.stderr.startswith("evtctl: error: registry: cannot reach the Schema Registry")
+    assert down.stderr.startswith("evtctl: error: lint --registry: cannot reach the Schema Registry")
 
 
 def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,

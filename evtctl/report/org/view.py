@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evtctl.graph import Edge, EdgeKind, OrgGraph, TopicNode
 from evtctl.naming import TopicKind
@@ -109,8 +109,11 @@ def topic_matches_kind(topic: TopicNode, kinds: Iterable[str]) -> bool:
     return topic.kind is not None and topic.kind.value in wanted
 
 
-def check_filters(graph: OrgGraph, f: Filters) -> None:
-    """Raise ViewError for a filter that names nothing in the organisation."""
+def check_filters(graph: OrgGraph, f: Filters) -> Filters:
+    """The filters with each service named by its id; ViewError for a filter that names
+    nothing in the organisation. A service may be given by its id
+    (``company.namespace.name``), or by ``namespace.name`` or ``name`` when one service
+    alone has it."""
     for kind in f.kinds:
         if kind not in KINDS:
             raise ViewError(f"--kind {kind!r}: choose from {', '.join(KINDS)}")
@@ -119,9 +122,22 @@ def check_filters(graph: OrgGraph, f: Filters) -> None:
     if f.depth is not None and not f.seeded:
         raise ViewError("--depth needs --service, --namespace or --topic to start from")
     spaces = sorted({n.namespace for n in graph.services.values()})
+    f = replace(f, services=tuple(_service_id(graph, name) for name in f.services))
     _known("--service", f.services, list(graph.services))
     _known("--namespace", f.namespaces, spaces)
     _known("--topic", f.topics, list(graph.topics))
+    return f
+
+
+def _service_id(graph: OrgGraph, name: str) -> str:
+    if name in graph.services:
+        return name
+    ending = f".{name}"
+    matches = sorted(s for s in graph.services if s.endswith(ending))
+    if len(matches) > 1:
+        raise ViewError(f"--service {name!r}: more than one service has that name "
+                        f"({', '.join(matches)}); give its full id")
+    return matches[0] if matches else name
 
 
 def _known(option: str, given: Sequence[str], known: list[str]) -> None:
