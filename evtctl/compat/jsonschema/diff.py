@@ -14,6 +14,7 @@ check again), and results computed under that assumption are not cached.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from evtctl.compat.jsonschema.model import Node, deref
 
@@ -66,6 +67,9 @@ class Comparer:
         # Property names whose match against a patternProperties pattern was not decided
         # in time (name -> pattern): read as not matching, and said so in the change.
         self.undecided: dict[str, str] = {}
+        # Where walks along change paths got to (walk.walk's memo), by the two roots' ids
+        # and the path prefix consumed.
+        self.walks: dict[tuple[int, int, tuple[str, ...]], Any] = {}
 
     def ok(self, diffs: list[Diff]) -> bool:
         if len(diffs) < 8:
