@@ -10,8 +10,12 @@ figures are in ``bench/bench_compat.py``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +24,7 @@ from evtctl.compat.jsonschema import SchemaVersion, check_versions, ecma
 from evtctl.compat.jsonschema.examples import NO_EXAMPLE, OUT_OF_BUDGET
 from evtctl.compat.jsonschema.validate import Undecidable, validator_for_version
 
+REALWORLD = Path(__file__).parent / "realworld" / "pairs"
 HANG_GUARD = 5.0  # CPU seconds; an unbounded evaluation of these takes far longer
 
 
@@ -174,3 +179,28 @@ def test_the_broad_search_of_a_recursive_schema_is_bounded() -> None:
     assert incompatible
     for change in incompatible:
         assert change.has_example or change.example_note in (OUT_OF_BUDGET, NO_EXAMPLE)
+
+
+def test_evtctl_compat_on_a_composer_pair_ends(tmp_path: Path) -> None:
+    """Through the CLI, in a process of its own with a deadline, so that a regression
+    fails instead of hanging the suite: a composer.json pair of the real-world suite,
+    whose example search met composer's package-name pattern
+    (``^[a-z0-9]([_.-]?[a-z0-9]+)*/…$``) on a long name without a slash and ran for
+    minutes."""
+    data = json.loads((REALWORLD / "056-composer.json").read_text("utf-8"))
+    assert "([_.-]?[a-z0-9]+)*/" in json.dumps(data["old"])
+    files = []
+    for side in ("old", "new"):
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(data[side]), "utf-8")
+        files.append(str(path))
+    done = subprocess.run([sys.executable, "-m", "evtctl", "compat", *files, "--mode", "FULL",
+                           "--format", "json"], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    broken = [c for c in report["changes"] if not c["compatible"]]
+    assert [c["type"] for c in broken] == ["TYPE_CHANGED", "TYPE_CHANGED"]
+    for change in broken:
+        assert "example" in change or change["exampleNote"].startswith(
+            ("no example within the budget", "no example event found")), change
