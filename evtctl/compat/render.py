@@ -46,7 +46,7 @@ def to_json_data(result: CompatResult) -> dict[str, Any]:
         "compatible": result.compatible,
         "schemaType": result.schema_type,
         "mode": result.mode,
-        "policy": result.policy,
+        "policy": result.policy or None,  # Avro has no policy
     }
     if result.labels:
         data["versions"] = [{"version": number, "file": name} for number, name in result.labels]

@@ -17,10 +17,12 @@ What a caller gets, :class:`LoadResult`:
 - ``files_read``: YAML files looked at; ``files``: those holding a manifest (loaded or
   failed); ``manifests_loaded`` / ``manifests_failed``: documents, counted;
 - ``problems``: every loading problem (``findings`` as findings), ``has_errors``;
-- ``complete``: True when every manifest below the paths loaded whole — none failed and no
-  topic, consumes, produces, contract or version entry was dropped. Anything that acts on the
-  organisation as a whole (``evtctl provision``) must refuse unless ``complete`` is True, and
-  can name each failure from ``org.failed`` (``location``, ``rule``, ``reason``).
+- ``complete``: True when every manifest below the paths loaded whole — none failed, no
+  topic, consumes, produces, contract or version entry was dropped, and none breaks the
+  manifest schema (a misspelt key, a value of the wrong type: its part is ``incomplete``).
+  Anything that acts on the organisation as a whole (``evtctl provision``) must refuse unless
+  ``complete`` is True, and can name each failure from ``org.failed`` (``location``,
+  ``rule``, ``reason``) and each loading problem from ``findings``.
 """
 
 from __future__ import annotations
@@ -282,12 +284,14 @@ def _document(file: Path, data: LDict, index: int, result: LoadResult) -> Servic
         _fail_data(result, file, pos, STRUCTURE, message, data)
         return None
     fast = _fast_check()
+    flawed: list[_Path] = []  # where the document breaks the manifest schema
     if fast is None or not fast(data):  # valid: no need for jsonschema's errors
         for sp in problems_from_errors(_validator().iter_errors(data), data):
             rule = UNKNOWN_KEY if sp.kind == "unknown-key" else STRUCTURE
             _add(result, rule, sp.message, file, sp.pos,
                  anchor="/".join(str(p) for p in sp.path) + ":" + sp.message)
-    service = _build_service(file, data, index)
+            flawed.append(tuple(sp.path))
+    service = _build_service(file, data, index, flawed)
     if service is None:
         meta_pos = data.value_pos.get("metadata", data.pos)
         _fail_data(result, file, meta_pos, STRUCTURE,
@@ -323,7 +327,27 @@ def _items(node: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
     return list(zip(value, value.item_pos, strict=True))
 
 
-def _build_service(file: Path, data: LDict, index: int) -> Service | None:
+_Path = tuple[str | int, ...]
+
+
+def _split(flawed: Sequence[_Path], key: str) -> tuple[bool, dict[int, list[_Path]]]:
+    """Schema problems of a node: (any outside its ``key`` entries, those inside entry i).
+
+    A problem marks the smallest part of the model holding it (service, topic, contract) as
+    incomplete: a misspelt ``topics:`` or ``contracts:`` key, or a value of the wrong type,
+    means something the author wrote was not read, so no rule may take its absence as proof
+    and ``evtctl provision`` refuses to plan from it."""
+    here, inner = False, dict[int, list[_Path]]()
+    for path in flawed:
+        if len(path) >= 3 and path[0] == key and isinstance(path[1], int):
+            inner.setdefault(path[1], []).append(path[2:])
+        else:
+            here = True
+    return here, inner
+
+
+def _build_service(file: Path, data: LDict, index: int,
+                   flawed: Sequence[_Path] = ()) -> Service | None:
     meta = data.get("metadata")
     if not isinstance(meta, LDict):
         return None
@@ -335,9 +359,11 @@ def _build_service(file: Path, data: LDict, index: int) -> Service | None:
         if key in data.value_pos:
             pos[key] = data.value_pos[key]
     locs = FieldLocations(file, pos)
-    topics = _built(file, data, "topics", _build_topic)
-    consumes = _built(file, data, "consumes", _build_consume)
-    produces = _built(file, data, "produces", _build_produce)
+    here, in_topics = _split(flawed, "topics")
+    topics = _built(file, data, "topics",
+                    lambda f, n, p, i: _build_topic(f, n, p, in_topics.get(i, ())))
+    consumes = _built(file, data, "consumes", lambda f, n, p, i: _build_consume(f, n, p))
+    produces = _built(file, data, "produces", lambda f, n, p, i: _build_produce(f, n, p))
     return Service(
         loc=_loc(file, meta.value_pos.get("name", data.pos)),
         field_locs=locs,
@@ -345,7 +371,7 @@ def _build_service(file: Path, data: LDict, index: int) -> Service | None:
         owner=_str(meta, "owner"), description=_str(meta, "description"),
         topics=topics[0], consumes=consumes[0], produces=produces[0],
         document=index,
-        incomplete=topics[1] or consumes[1] or produces[1],
+        incomplete=here or topics[1] or consumes[1] or produces[1],
     )
 
 
@@ -353,17 +379,20 @@ _B = TypeVar("_B")
 
 
 def _built(file: Path, node: LDict, key: str,
-           build: Callable[[Path, Any, tuple[int, int]], _B | None]) -> tuple[tuple[_B, ...], bool]:
-    """The entries of a list that could be built, and whether any could not be.
+           build: Callable[[Path, Any, tuple[int, int], int], _B | None],
+           ) -> tuple[tuple[_B, ...], bool]:
+    """The entries of a list that could be built (``build`` gets each entry's index), and
+    whether any could not be.
 
     A section that is there but not a list counts as entries that could not be built."""
     value = node.get(key)
     items = _items(node, key)
-    built = tuple(b for n, p in items if (b := build(file, n, p)) is not None)
+    built = tuple(b for i, (n, p) in enumerate(items) if (b := build(file, n, p, i)) is not None)
     return built, len(built) < len(items) or (value is not None and not isinstance(value, LList))
 
 
-def _build_topic(file: Path, node: Any, pos: tuple[int, int]) -> Topic | None:
+def _build_topic(file: Path, node: Any, pos: tuple[int, int],
+                 flawed: Sequence[_Path] = ()) -> Topic | None:
     if not isinstance(node, LDict) or _str(node, "name") is None:
         return None
     config_node = node.get("config")
@@ -374,7 +403,10 @@ def _build_topic(file: Path, node: Any, pos: tuple[int, int]) -> Topic | None:
                 config[key] = "true" if value else "false"
             elif isinstance(value, str | int | float):
                 config[key] = str(value)
-    contracts, incomplete = _built(file, node, "contracts", _build_contract)
+    here, in_contracts = _split(flawed, "contracts")
+    contracts, dropped = _built(
+        file, node, "contracts",
+        lambda f, n, p, i: _build_contract(f, n, p, bool(in_contracts.get(i))))
     return Topic(
         loc=_loc(file, pos), field_locs=_field_locs(file, node),
         name=node["name"],
@@ -382,14 +414,17 @@ def _build_topic(file: Path, node: Any, pos: tuple[int, int]) -> Topic | None:
         replication_factor=_int(node, "replicationFactor"),
         config=config,
         contracts=contracts,
-        incomplete=incomplete,
+        incomplete=here or dropped,
     )
 
 
-def _build_contract(file: Path, node: Any, pos: tuple[int, int]) -> Contract | None:
+def _build_contract(file: Path, node: Any, pos: tuple[int, int],
+                    flawed: bool = False) -> Contract | None:
     if not isinstance(node, LDict) or _str(node, "name") is None:
         return None
-    versions, incomplete = _built(file, node, "versions", _build_version)
+    versions, dropped = _built(file, node, "versions",
+                               lambda f, n, p, i: _build_version(f, n, p))
+    incomplete = flawed or dropped
     return Contract(
         loc=_loc(file, pos), field_locs=_field_locs(file, node),
         name=node["name"],

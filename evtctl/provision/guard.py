@@ -50,8 +50,9 @@ def refuse_failed_manifests(failed: Sequence[str]) -> None:
     more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
     first_file = failed[0].split(":", 1)[0]
     raise ProvisionError(
-        f"{len(failed)} manifest problem(s) under the paths: {shown}{more}; a plan without "
-        "them would treat their topics as undeclared", where=first_file,
+        f"{len(failed)} manifest problem{'s' if len(failed) != 1 else ''} under the paths: "
+        f"{shown}{more}; a plan from what could be read would miss or misread what they "
+        "declare", where=first_file,
         hint="fix them first (evtctl lint shows each one)")
 
 

@@ -153,7 +153,7 @@ class Plan:
         return {
             "formatVersion": 1,
             "registry": self.registry,
-            "in_sync": self.in_sync,
+            "inSync": self.in_sync,
             "actions": [a.as_dict() for a in self.actions],
             "findings": [f.as_dict() for f in self.findings],
             "deprecated": [d.as_dict() for d in self.deprecated],

@@ -443,7 +443,7 @@ class _Planner:
             version = self.ref_versions[(ref_subject, form_key(ref))]
             references.append(Reference(name, ref_subject, version))
         details: dict[str, str | int | bool | None] = {"file": wanted.file,
-                                                      "schema_type": subject.schema_type}
+                                                      "schemaType": subject.schema_type}
         return Action(ActionKind.REGISTER, subject.name, number, details, form=wanted.form,
                       references=tuple(references), key=wanted.key)
 
@@ -480,10 +480,15 @@ def _verdicts(fmt: ContractFormat, history: list[LoadedSchema], candidates: list
 
 def _summary(fmt: ContractFormat, result: CompatResult, limit: int = 3) -> str:
     broken = [c for c in result.changes if not c.compatible]
-    shown = "; ".join(f"{fmt.describe(c)} at {c.path} (v{c.from_version} → v{c.to_version}, "
-                      f"{c.direction})" for c in broken[:limit])
+    shown = "; ".join(f"{_placed(fmt.describe(c), c.path)} (v{c.from_version} → "
+                      f"v{c.to_version}, {c.direction})" for c in broken[:limit])
     more = f"; and {len(broken) - limit} more" if len(broken) > limit else ""
     return shown + more
+
+
+def _placed(description: str, path: str) -> str:
+    """The description with its place, unless its wording already names it (Avro's does)."""
+    return description if path in description else f"{description} at {path}"
 
 
 def _incompatible(fmt: ContractFormat, result: CompatResult, policy: str) -> str:

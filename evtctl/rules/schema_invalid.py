@@ -33,11 +33,12 @@ CATEGORY = "contracts"
 
 
 def describe(error: SchemaFileError) -> tuple[str, tuple[Related, ...]]:
-    """The error's message with its place in the schema file, and that place as related."""
+    """The error's message with its place in the schema file, and that place as related
+    (named, not repeated: the message already says what is wrong)."""
     place = (f"{display_path(error.path)}:{error.line}:{error.column}" if error.line
              else display_path(error.path))
     return (f"{place}: {error.message}",
-            (Related(Location(error.path, error.line, error.column), error.message),))
+            (Related(Location(error.path, error.line, error.column), "the problem is here"),))
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -59,5 +60,5 @@ def diagnostic_problems(lv: LoadedVersion, advisory: bool) -> Iterator[Problem]:
             continue
         place = f"{display_path(d.path)}:{d.line}:{d.column}" if d.line else display_path(d.path)
         yield Problem(f"{name}: {place}: {d.message}", lv.version.at("schema"),
-                      related=(Related(Location(d.path, d.line, d.column), d.message),),
+                      related=(Related(Location(d.path, d.line, d.column), "about this place"),),
                       anchor=f"{lv.anchor}:{d.kind}:{d.line}:{d.column}")

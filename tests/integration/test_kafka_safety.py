@@ -150,7 +150,7 @@ def test_manifest_that_does_not_load(kafka: Any, org: Any, provision: Any) -> No
     assert result.exit_code == 2
     first = result.stderr.splitlines()[0]
     assert first.startswith("evtctl: error: ") and "billing.yaml: " in first
-    assert "manifest problem(s) under the paths" in result.stderr
+    assert "manifest problem under the paths" in result.stderr
     assert "unexpected" in result.stderr
     assert "Traceback" not in result.stderr
     assert topic_partitions(kafka, good) is None  # nothing applied from the others either

@@ -65,7 +65,7 @@ def test_json_plan_and_result_against_the_fake(org: Org, fake: FakeRegistry) -> 
     plan = json.loads(ui.json[-1])
     assert plan["formatVersion"] == 1 and plan["registry"] == "http://fake-registry"
     assert [a["action"] for a in plan["actions"]] == ["register-version", "set-compatibility"]
-    assert plan["actions"][0]["references"] == [] and plan["in_sync"] is False
+    assert plan["actions"][0]["references"] == [] and plan["inSync"] is False
     request = RegistryRequest((org.root,), url="http://fake", output_format="json", apply=True,
                               yes=True)
     assert run_registry(request, ui, lambda _c, _t: fake) == 0

@@ -117,7 +117,7 @@ def test_plan_apply_match_replan_check_then_a_new_version(apicurio: Apicurio, re
                       key=[record("OrderKey", required=())])
     assert registry(apicurio, real_org, "--check").exit_code == 1
     plan = registry(apicurio, real_org, "--format", "json").json()
-    assert plan["formatVersion"] == 1 and plan["in_sync"] is False
+    assert plan["formatVersion"] == 1 and plan["inSync"] is False
     (action,) = plan["actions"]
     assert (action["action"], action["subject"], action["version"], action["notes"]) == (
         "register-version", value, 2, [])  # the registry's own verdict agrees: no note
@@ -370,7 +370,8 @@ def test_lint_with_a_registry_shows_the_registrys_verdict_when_it_disagrees(
            "evtctl compatible: Incompatible artifact" in note
     down = run_cli(["lint", str(real_org.root), "--registry", f"http://127.0.0.1:{free_port()}"])
     assert down.exit_code == 2
-    assert down.stderr.startswith("evtctl: error: lint --registry: cannot reach the Schema Registry")
+    assert down.stderr.startswith(
+        "evtctl: error: lint --registry: cannot reach the Schema Registry")
 
 
 def test_the_sample_organisation_flow(apicurio: Apicurio, tmp_path: Path,
@@ -458,4 +459,47 @@ def test_protobuf_contracts_with_an_import(apicurio: Apicurio, real_org: Org,
     assert refused.exit_code == 1
     assert "+ v3 orders/schemas/order.v3.proto (references " in refused.stdout
     assert "[refused: incompatible under BACKWARD" in refused.stdout
+    assert direct.versions(subject) == [1, 2]
+
+
+def avro_record(*fields: dict[str, Any]) -> str:
+    return json.dumps({"type": "record", "name": "OrderPlaced", "namespace": "acme.orders",
+                       "fields": [{"name": "id", "type": "string"}, *fields]}, indent=2)
+
+
+def test_avro_contracts(apicurio: Apicurio, real_org: Org, direct: Direct) -> None:
+    """Avro through the same seam: registered as AVRO in order; a reformatted file is not
+    drift, a retyped field is; a version evtctl finds incompatible is refused before the
+    registry is asked."""
+    note = {"name": "note", "type": ["null", "string"], "default": None}
+    files = [real_org.write_text("orders", "order.v1.avsc", avro_record()),
+             real_org.write_text("orders", "order.v2.avsc", avro_record(note))]
+    real_org.contract_files("orders", "OrderPlaced", files, compatibility="BACKWARD")
+    subject = f"{real_org.topic('orders')}-value"
+    applied = registry(apicurio, real_org, "--apply", "--yes")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert direct.versions(subject) == [1, 2]
+    # The registry API leaves schemaType out for Avro, its default type.
+    assert direct.get(f"subjects/{subject}/versions/2").get("schemaType", "AVRO") == "AVRO"
+    assert json.loads(direct.get(f"subjects/{subject}/versions/2")["schema"])["fields"][1] \
+        == {"name": "note", "type": ["null", "string"], "default": None}
+    assert registry(apicurio, real_org, "--check").exit_code == 0
+
+    v1 = real_org.root / "orders" / "schemas" / "order.v1.avsc"
+    v1.write_text(json.dumps(json.loads(avro_record())))  # same schema, other spacing
+    assert registry(apicurio, real_org, "--check").exit_code == 0
+    v1.write_text(avro_record().replace('"string"', '"bytes"'))
+    drift = registry(apicurio, real_org, "--check")
+    assert drift.exit_code == 1
+    assert "! registered v1 differs from orders/schemas/order.v1.avsc in git" in drift.stdout
+    v1.write_text(avro_record())
+
+    files.append(real_org.write_text("orders", "order.v3.avsc",
+                                     avro_record(note, {"name": "total", "type": "long"})))
+    real_org.contract_files("orders", "OrderPlaced", files, compatibility="BACKWARD")
+    refused = registry(apicurio, real_org, "--apply", "--yes")
+    assert refused.exit_code == 1
+    assert "[refused: incompatible under BACKWARD" in refused.stdout
+    assert ("at /fields/2 the reader's field 'total' is not written by the writer and has no "
+            "default (v2 → v3, backward)") in refused.stdout, refused.stdout
     assert direct.versions(subject) == [1, 2]

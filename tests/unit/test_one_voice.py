@@ -1,6 +1,6 @@
 """One voice across commands: every error (usage errors of the parser included) is one line
 ``evtctl: error: <where>: <what>`` plus an optional hint line; ``-h`` is help; every JSON output
-carries ``formatVersion`` and camelCase keys; option values complete in the shell."""
+carries ``formatVersion`` (its keys: test_json_voice.py); option values complete in the shell."""
 
 from __future__ import annotations
 
@@ -83,59 +83,12 @@ def test_dash_h_is_help(command: str) -> None:
 
 # --- JSON outputs -------------------------------------------------------------------------
 
-# Keys below these hold data, not evtctl's own keys (example events, schema values, Kafka
-# config names, rule docs).
-DATA_KEYS = {"example", "before", "after"}
-CAMEL = re.compile(r"[a-z][a-zA-Z0-9]*")
-
-
-def assert_convention(data: Any, where: str = "$") -> None:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            assert CAMEL.fullmatch(key) or key.startswith("config."), f"{where}.{key}"
-            if key not in DATA_KEYS:
-                assert_convention(value, f"{where}.{key}")
-    elif isinstance(data, list):
-        for n, item in enumerate(data):
-            assert_convention(item, f"{where}[{n}]")
-
+# The key convention of every JSON output is checked in test_json_voice.py.
 
 def _json(*args: str) -> Any:
     proc = evtctl(*args)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
-
-
-@pytest.mark.parametrize("args", [
-    ("lint", "tests/cases/references", "--format", "json"),
-    ("lint", "tests/cases/near-miss-key", "--format", "json"),
-    ("compat", str(SCHEMA / "create-invoice.v1.json"), str(SCHEMA / "create-invoice.v2.json"),
-     "--format", "json", "--mode", "FULL"),
-    ("diff", "tests/cases/references", "tests/cases/reply-topic", "--format", "json"),
-    ("rules", "--format", "json"),
-    ("rules", "EVT407", "--format", "json"),
-], ids=lambda a: " ".join(a[:2]))
-def test_json_outputs_follow_one_convention(args: tuple[str, ...]) -> None:
-    data = _json(*args)
-    assert data["formatVersion"] == 1
-    assert next(iter(data)) == "formatVersion"
-    assert_convention(data)
-
-
-def test_provision_json_follows_the_convention() -> None:
-    from evtctl.provision.model import ClusterState, DesiredState, DesiredTopic, ObservedTopic
-    from evtctl.provision.plan import PlanOptions, plan
-    from evtctl.provision.render import render_json
-
-    desired = DesiredState((DesiredTopic("t", 6, 3, {"retention.ms": "5"}),
-                            DesiredTopic("n", 1, 1, {"cleanup.policy": "compact"})))
-    observed = ClusterState("cid", 3, {"t": ObservedTopic("t", 3, 1, {"retention.ms": "10"},
-                                                          {"retention.ms": "10"})}, None)
-    data = json.loads(render_json(plan(desired, observed, PlanOptions())))
-    assert data["formatVersion"] == 1 and data["clusterId"] == "cid"
-    assert_convention(data)
-    details = [a["details"] for a in data["actions"]]
-    assert {"partitions": 1, "replicationFactor": 1, "config.cleanup.policy": "compact"} in details
 
 
 def test_lint_json_says_what_was_checked_and_what_was_only_read() -> None:

@@ -102,7 +102,7 @@ def test_a_near_miss_manifest_stops_the_plan(tmp_path: Path, head: str) -> None:
     assert len(failed) == 1 and "orders/service.yaml:1:" in failed[0]
     with pytest.raises(ProvisionError) as raised:
         refuse_failed_manifests(failed)
-    assert "would treat their topics as undeclared" in raised.value.message
+    assert "would miss or misread what they declare" in raised.value.message
 
 
 def test_a_whole_organisation_plans(tmp_path: Path) -> None:
@@ -111,3 +111,24 @@ def test_a_whole_organisation_plans(tmp_path: Path) -> None:
 
     _manifest(tmp_path / "cart", "cart", "apiVersion: evtctl/v1")
     assert failed_manifests(load_organisation([tmp_path])) == []
+
+
+@pytest.mark.parametrize("edit, where", [
+    (("topics:", "topcs:"), "service.yaml:8:1"),            # the section is not read
+    (("  - name:", "  - nme:"), "service.yaml:9:5"),       # the topic entry is not read
+    ((".events\n", ".events\n    partitions: \"12\"\n"), "service.yaml:10:17"),  # wrong type
+])
+def test_a_manifest_read_in_part_stops_the_plan(tmp_path: Path, edit: tuple[str, str],
+                                                 where: str) -> None:
+    """A manifest that loads but breaks its schema was not read as written: planning from
+    what was read would delete its topics (with --allow-delete) or create them wrong."""
+    from evtctl.manifest.loader import load_organisation
+    from evtctl.provision.run import failed_manifests
+
+    _manifest(tmp_path / "cart", "cart", "apiVersion: evtctl/v1")
+    path = tmp_path / "cart" / "service.yaml"
+    path.write_text(path.read_text().replace(*edit))
+    loaded = load_organisation([tmp_path])
+    assert not loaded.complete and loaded.manifests_loaded == 1
+    failed = failed_manifests(loaded)
+    assert failed and any(where in f for f in failed), failed
