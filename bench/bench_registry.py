@@ -15,6 +15,10 @@ Rows (each a fresh set of subjects, so nothing is cached by the registry or the 
 * ``evtctl registry --apply --yes`` in process: manifests and schemas loaded, the registry
   read, every version checked by evtctl, the plan applied (with its read-back checks);
 * read floor: the reads a plan needs (versions, level, each version's schema), parallel;
+* raw read floor: the same requests over plain keep-alive HTTP connections
+  (``http.client``, one per thread, nothing parsed but the version lists): what the
+  registry itself takes to answer them, with the least client work there can be; and
+  the same one request at a time, for the registry's time per request;
 * ``evtctl registry`` (no-op plan) of the subjects just applied.
 """
 
@@ -153,6 +157,50 @@ def floor_reads(url: str, names: list[str], workers: int) -> float:
     return elapsed
 
 
+def raw_reads(url: str, names: list[str], workers: int) -> float:
+    """The reads of :func:`floor_reads` over plain HTTP/1.1 keep-alive connections."""
+    import http.client
+    import threading
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(url)
+    local = threading.local()
+    opened: list[http.client.HTTPConnection] = []
+
+    def get(path: str) -> bytes:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection(parts.hostname or "localhost",
+                                                            parts.port, timeout=60)
+            opened.append(conn)
+        conn.request("GET", parts.path + path, headers={"Accept": "application/json"})
+        answer = conn.getresponse()
+        body = answer.read()
+        if answer.status not in (200, 404):  # 404: no level of the subject's own
+            raise RuntimeError(f"GET {path}: HTTP {answer.status}")
+        return body
+
+    def one(subject: str) -> None:
+        quoted = quote(subject, safe="")
+        versions = json.loads(get(f"/subjects/{quoted}/versions"))
+        get(f"/config/{quoted}")
+        for version in versions:
+            get(f"/subjects/{quoted}/versions/{version}")
+
+    start = time.perf_counter()
+    get("/subjects")
+    if workers <= 1:
+        for name in names:
+            one(name)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(one, names))
+    elapsed = time.perf_counter() - start
+    for conn in opened:
+        conn.close()
+    return elapsed
+
+
 def evtctl(root: Path, url: str, workers: int, *args: str) -> tuple[float, int, list[str]]:
     from evtctl.registry.run import RegistryRequest, run_registry
 
@@ -208,6 +256,12 @@ def run(url: str, subjects: int, workers: int) -> None:
         print(f"evtctl apply: {elapsed:.2f} s ({lines[-1]})", flush=True)
         reads = timed("read floor: the plan's reads, direct",
                       lambda: floor_reads(url, names, workers), rows)
+        raw = timed("raw read floor: the same over plain HTTP",
+                    lambda: raw_reads(url, names, workers), rows)
+        sample = names[:100]
+        one_by_one = timed(f"the same, one request at a time, {len(sample)} subjects",
+                           lambda: raw_reads(url, sample, 1), rows)
+        per_request = one_by_one / (len(sample) * (2 + VERSIONS) + 1)
         noop, code, lines = evtctl(root, url, workers, "--check")
         assert code == 0 and lines[-1].startswith("No changes"), lines[-1]
         rows.append(("evtctl registry (no-op plan)", noop))
@@ -220,7 +274,13 @@ def run(url: str, subjects: int, workers: int) -> None:
         print(f"| {label} | {seconds:.2f} | {seconds / sequential:.2f}x | "
               f"{seconds / parallel_floor:.2f}x |")
     print(f"| read floor (the plan's reads, {workers} threads) | {reads:.2f} | — | — |")
-    print(f"| evtctl registry, no-op plan | {noop:.2f} | vs read floor {noop / reads:.2f}x | — |")
+    print(f"| raw read floor (plain HTTP, {workers} threads) | {raw:.2f} | — | — |")
+    print(f"| evtctl registry, no-op plan | {noop:.2f} | vs read floor {noop / reads:.2f}x | "
+          f"vs raw read floor {noop / raw:.2f}x |")
+    count = subjects * (2 + VERSIONS) + 1
+    print(f"registry's own time per request, one at a time: {per_request * 1000:.1f} ms; "
+          f"with {workers} threads: {raw / count * 1000:.2f} ms a request "
+          f"({count / raw:.0f} requests/s) for the plan's {count} reads")
 
 
 if __name__ == "__main__":

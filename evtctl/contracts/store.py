@@ -207,6 +207,13 @@ class ContractStore:
             self._cache = ContractCache.open(enabled=self.use_cache, paths=self.paths)
         return self._cache
 
+    def release_cache(self) -> None:
+        """Close the cache's connection, writing what it learnt (it opens again on next use):
+        before worker processes fork, which must not inherit it."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
     def state(self, spec: VersionSpec) -> VersionState:
         """Load one version (memoised)."""
         found = self._states.get(spec)
@@ -341,6 +348,8 @@ class ContractStore:
 
         if self._prefetch is not None and self._prefetch.started:
             self._prefetch.finish()
+        elif self._prefetch is not None and self._prefetch.serial:
+            pass  # a warm cache: versions load as rules ask
         elif self.load_versions:
             prefetch.after_loading(self, org)
         if self._prefetch is not None:

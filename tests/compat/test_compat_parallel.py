@@ -72,8 +72,12 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records each worker pool started: while the manifests load, or after."""
+def _spy(monkeypatch: pytest.MonkeyPatch, warm_stays_serial: bool = False) -> list[str]:
+    """Records each worker pool started: while the manifests load, or after. Unless
+    ``warm_stays_serial``, a warm cache starts workers too (the path still exists when only
+    part of the cache is warm)."""
+    if not warm_stays_serial:
+        monkeypatch.setattr(prefetch, "CACHED_SHARE", 2.0)
     runs: list[str] = []
     real_run = prefetch._run_workers
     real_start = prefetch.Prefetch._start
@@ -83,8 +87,9 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         real_run(store, units, workers)
 
     def start(self: prefetch.Prefetch) -> None:
-        runs.append(f"while loading: {self.workers}")
         real_start(self)
+        if self.started:
+            runs.append(f"while loading: {self.workers}")
 
     monkeypatch.setattr(prefetch, "_run_workers", run)
     monkeypatch.setattr(prefetch.Prefetch, "_start", start)
@@ -226,3 +231,29 @@ def test_lint_process_shares_the_schema_work_once_manifests_are_read(
     monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert _findings(org, use_cache=True) == serial
     assert own and max(own) <= prefetch.OWN_TURN
+
+
+@pytest.mark.parametrize("after_loading", [False, True])
+def test_a_warm_cache_starts_no_worker(org: Path, after_loading: bool, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache hits cost lint's process less than a worker's round trip: once the cache holds
+    the organisation's versions, the run stays in one process, with the same findings."""
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "serial-cache"))
+    monkeypatch.setenv("EVTCTL_JOBS", "1")
+    serial = _findings(org, use_cache=True)
+    runs = _spy(monkeypatch, warm_stays_serial=True)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_VERSIONS", 0)
+    monkeypatch.setenv("EVTCTL_JOBS", "2")
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "parallel-cache"))
+    assert _findings(org, use_cache=True, after_loading=after_loading) == serial  # cold
+    assert _findings(org, use_cache=True, after_loading=after_loading) == serial  # warm
+    assert runs == [f"{'after' if after_loading else 'while'} loading: 2"]
+    # Every file changed: the cache holds none of them, workers start again.
+    for schema in org.rglob("*.json"):
+        schema.write_text(schema.read_text() + "\n")
+    try:
+        assert _findings(org, use_cache=True, after_loading=after_loading) == serial
+    finally:
+        for schema in org.rglob("*.json"):
+            schema.write_text(schema.read_text()[:-1])
+    assert len(runs) == 2

@@ -256,3 +256,41 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path,
     shas = {f[1] for (value,) in db.execute("SELECT value FROM docs")
             for f in json.loads(value)["files"] if f[0].endswith("money.json")}
     assert shas == {hashlib.sha256(money.read_bytes()).hexdigest()}  # computed again
+
+
+def test_a_catalogue_after_lint_compares_nothing_lint_compared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint's cache keeps every history's whole verdict; the catalogue takes it instead of
+    comparing again, and its pages are those of a catalogue built from nothing."""
+    import evtctl.compat.jsonschema.checker as checker
+
+    monkeypatch.setenv("EVTCTL_DOT", "")
+    org = tmp_path / "org"
+    shutil.copytree(SAMPLE, org)
+    compared: list[str] = []
+    real_check = checker.check
+
+    def counting(*args: object, **kwargs: object) -> object:
+        compared.append(str(kwargs.get("examples")))
+        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker, "check", counting)
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = build(tmp_path / "fresh-site", source=org)
+    from_nothing = list(compared)
+    monkeypatch.setenv("EVTCTL_CACHE_DIR", str(tmp_path / "after-lint"))
+    assert evtctl(["lint", str(org)]).exit_code in (0, 1)
+    compared.clear()
+    after = build(tmp_path / "after-site", source=org)
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "after-lint" / "contracts.sqlite3")
+    stored = db.execute("SELECT count(*) FROM histories").fetchone()[0]
+    # Lint compares with example search; the catalogue compares only what lint does not
+    # (a NONE history, compared FULL for its page without examples).
+    assert stored >= 5 and from_nothing.count("True") >= 3
+    assert "True" not in compared and len(compared) == from_nothing.count("False")
+    pages = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert pages == sorted(p.relative_to(after) for p in after.rglob("*") if p.is_file())
+    for page in pages:
+        assert (fresh / page).read_bytes() == (after / page).read_bytes(), page

@@ -141,11 +141,8 @@ def _build(source: OrgSource, site: Site, output: SiteOutput, options: CatalogOp
             output.write(site.service_url(sid), pages.service_page(site, sid))
         for name in sorted(site.graph.topics):
             output.write(site.topic_url(name), pages.topic_page(site, name))
-        for unit, doc in zip(todo, found, strict=True):
-            if doc is not None:
-                write_contract(unit, doc)
-            else:
-                output.expect(site.contract_url(unit.topic, unit.contract))
+        for unit in todo:  # written by a worker, or by this process after this
+            output.expect(site.contract_url(unit.topic, unit.contract))
         output.write("search.js", index.search_data(site))
         output.write("index.html", index.index_page(site))
         count = len(site.graph.services) + len(site.graph.topics) + 2
@@ -154,13 +151,11 @@ def _build(source: OrgSource, site: Site, output: SiteOutput, options: CatalogOp
             count += 1
 
     layouts = _Background(flows.layout)
-    missing = [i for i, d in enumerate(found) if d is None]
-    computed = parallel.document_all([todo[i] for i in missing], store, write_contract,
-                                     own_pages, options.jobs)
-    for i, doc in zip(missing, computed, strict=True):
-        found[i] = doc
-        cache.put_doc(keys[i], doc)
-    docs = [d for d in found if d is not None]
+    docs = parallel.document_all(todo, store, write_contract, own_pages, options.jobs,
+                                 known=found)
+    for key, cached, doc in zip(keys, found, docs, strict=True):
+        if cached is None:
+            cache.put_doc(key, doc)
     layouts.wait()
     count += len(docs) + flows.write()
     notes += flows.notes
