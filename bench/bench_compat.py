@@ -335,7 +335,7 @@ def _cold_check(versions: list[SchemaVersion], examples: bool) -> None:
 
 def large(sizes: str, realworld: str | None) -> None:
     rng = random.Random(11)
-    rows: list[tuple[str, float, float, float, float, int]] = []
+    rows: list[tuple[str, float, float, float, float, int, int]] = []
     wanted = [int(s) * 1000 for s in sizes.split(",") if s.strip()]
     pairs: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     for target in wanted:
@@ -354,26 +354,45 @@ def large(sizes: str, realworld: str | None) -> None:
                     SchemaVersion(2, new, "file:///bench/v2.json")]
         _cold_check(versions, True)  # warm the imports
         parse = min(_cpu(partial(_parse, texts)) for _ in range(3))
-        without = min(_cpu(partial(_cold_check, versions, False)) for _ in range(2))
-        with_examples = min(_cpu(partial(_cold_check, versions, True)) for _ in range(2))
+        # Interleaved, the best of three each: the neighbours' load drifts during a run.
+        times: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(3):
+            for examples in (False, True):
+                times[examples].append(_cpu(partial(_cold_check, versions, examples)))
+        without, with_examples = min(times[False]), min(times[True])
         result = check_versions(versions, "FULL", "lenient", examples=True)
         broken = sum(1 for c in result.changes if not c.compatible)
         rows.append((label, max(len(t) for t in texts) / 1000, parse, without, with_examples,
-                     broken))
+                     broken, len(result.changes)))
     print()
     print("large schemas: FULL lenient from parsed JSON, cold model, CPU seconds per pair")
     print(f"{'pair':24} {'KB':>6} {'json.loads':>10} {'no examples':>12} {'ratio':>7} "
-          f"{'examples':>9} {'ratio':>7} {'ex/no':>6} {'ms/100KB':>9} {'broken':>6}")
-    for label, kb, parse, without, with_examples, broken in rows:
+          f"{'examples':>9} {'ratio':>7} {'ex/no':>6} {'ms/100KB':>9} {'broken':>6} {'changes':>7}")
+    for label, kb, parse, without, with_examples, broken, listed in rows:
         print(f"{label:24} {kb:6.0f} {parse:10.4f} {without:12.4f} {without / parse:6.1f}x "
               f"{with_examples:9.4f} {with_examples / parse:6.1f}x "
-              f"{with_examples / without:5.2f}x {1000 * without / kb * 100:9.1f} {broken:6}")
-    slowest = max(rows, key=lambda r: r[4])
-    total_without = sum(r[3] for r in rows)
-    total_with = sum(r[4] for r in rows)
-    print(f"pairs/s without examples {len(rows) / total_without:.1f}, with examples "
-          f"{len(rows) / total_with:.1f} (with/without {total_with / total_without:.2f}x); "
-          f"slowest with examples: {slowest[0]} ({slowest[1]:.0f} KB) {slowest[4]:.3f} s")
+              f"{with_examples / without:5.2f}x {1000 * without / kb * 100:9.1f} {broken:6} "
+              f"{listed:7}")
+    for name, chosen in (("generated", [r for r in rows if " KB #" in r[0]]),
+                         ("real-world", [r for r in rows if " KB #" not in r[0]])):
+        if not chosen:
+            continue
+        slowest = max(chosen, key=lambda r: r[4])
+        largest = max(chosen, key=lambda r: r[1])
+        extra = max(chosen, key=lambda r: r[4] - r[3])
+        total_without = sum(r[3] for r in chosen)
+        total_with = sum(r[4] for r in chosen)
+        total_parse = sum(r[2] for r in chosen)
+        total_kb = sum(r[1] for r in chosen)
+        print(f"{name}: {len(chosen)} pairs, pairs/s without examples "
+              f"{len(chosen) / total_without:.1f}, with examples {len(chosen) / total_with:.1f} "
+              f"(with/without {total_with / total_without:.2f}x; without/json.loads "
+              f"{total_without / total_parse:.1f}x); {1000 * total_without / total_kb * 100:.1f} "
+              f"ms per 100 KB without examples, {1000 * total_with / total_kb * 100:.1f} with")
+        print(f"  slowest with examples: {slowest[0]} ({slowest[1]:.0f} KB) {slowest[4]:.3f} s; "
+              f"largest: {largest[0]} ({largest[1]:.0f} KB) {largest[4]:.3f} s with examples, "
+              f"{largest[3]:.3f} s without; most extra for examples: {extra[0]} "
+              f"+{extra[4] - extra[3]:.3f} s ({extra[4] / extra[3]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -67,11 +67,22 @@ def check(
                     outcome = search.find(w, r, kind, path, budget.per_change())
                     budget.exhausted = budget.exhausted or (
                         outcome.note is not None and time.process_time() > budget.deadline)
+                text = described.text + _undecided_note(comparer, path)
                 changes.append(_change(versions, kind, path, ok, (i, k), (w, r), direction,
-                                       described.text, outcome))
+                                       text, outcome))
     compatible = all(c.compatible for c in changes)
     return CompatResult(compatible, mode.upper(), policy, tuple(changes),
                         labels=_labels(versions))
+
+
+def _undecided_note(comparer: Comparer, path: tuple[str, ...]) -> str:
+    """Says so when this change rests on a property name whose match against a
+    ``patternProperties`` pattern could not be decided in time."""
+    if len(path) < 2 or path[-2] != "properties" or path[-1] not in comparer.undecided:
+        return ""
+    pattern = comparer.undecided[path[-1]]
+    return (f" (whether {path[-1]!r} matches the patternProperties pattern {pattern!r} could "
+            "not be decided in time; it is read as not matching)")
 
 
 def _labels(versions: Sequence[SchemaVersion]) -> tuple[tuple[int, str], ...]:

@@ -13,8 +13,8 @@ check again), and results computed under that assumption are not cached.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from evtctl.compat.jsonschema.model import Node, deref
 
@@ -64,6 +64,12 @@ class Comparer:
         # Pairs compared through one alternative of a combined schema (a schema against an
         # anyOf that accepts it, an allOf member against a schema): the pair compared.
         self.aligned: dict[tuple[int, int], tuple[Node, Node]] = {}
+        # Property names whose match against a patternProperties pattern was not decided
+        # in time (name -> pattern): read as not matching, and said so in the change.
+        self.undecided: dict[str, str] = {}
+        # Where walks along change paths got to (walk.walk's memo), by the two roots' ids
+        # and the path prefix consumed.
+        self.walks: dict[tuple[int, int, tuple[str, ...]], Any] = {}
 
     def ok(self, diffs: list[Diff]) -> bool:
         if len(diffs) < 8:
@@ -392,9 +398,11 @@ _HANDLERS = {
 }
 
 
-def pattern_matches(pattern: str, name: str) -> bool:
-    """Java's ``Matcher.find()``: the pattern matches somewhere in the name."""
-    try:
-        return re.search(pattern, name) is not None
-    except re.error:
-        return False
+def pattern_matches(pattern: str, name: str) -> bool | None:
+    """Java's ``Matcher.find()``: the pattern matches somewhere in the name (False when
+    Python cannot read it; None when the match was not decided in time — a hostile pattern
+    must not hang the comparison, :mod:`.ecma`)."""
+    from evtctl.compat.jsonschema.ecma import compile_as_written
+
+    compiled = compile_as_written(pattern)
+    return False if compiled is None else compiled.search(name)

@@ -12,7 +12,10 @@ When no targeted candidate works, a broad search (:mod:`.sampler`) proposes more
 Each candidate is validated with jsonschema against both versions; only one the writer
 accepts and the reader rejects is shown. The budget is time and a number of candidates;
 when it runs out first, the change says "no example within the budget" instead of
-waiting, and when every candidate was tried, "no example event found".
+waiting, and when every candidate was tried, "no example event found". Every pattern
+evaluation stops at the budget's deadline (:func:`.ecma.within`): a candidate whose
+validation met a pattern it could not decide in time is neither valid nor invalid, and if
+no example is found the change says "no example within the budget" too.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from evtctl.compat.jsonschema.diff import Comparer, unique_of
+from evtctl.compat.jsonschema.ecma import within
 from evtctl.compat.jsonschema.instances import GENERIC, Instances, NoInstance, Where
 from evtctl.compat.jsonschema.model import Node, deref
 from evtctl.compat.jsonschema.validate import Fault
@@ -139,6 +143,11 @@ class ExampleSearch:
         accepts, faults = self.validator(writer), self.faults(reader)
         if accepts is None or faults is None:
             return Outcome(note=NO_EXAMPLE)
+        if budget.exhausted or time.process_time() > budget.deadline:
+            # Spent by the changes before: not even the first candidate (walking to the
+            # place and making it costs as much as a few validations).
+            budget.exhausted = True
+            return Outcome(note=OUT_OF_BUDGET)
         tried: set[str] = set()
 
         about = _about_name(kind, path)
@@ -168,22 +177,29 @@ class ExampleSearch:
                 mixed.append(value)
             return False
 
-        for value, where in itertools.chain(self._targeted(writer, reader, kind, path),
-                                            self._broad(writer, path)):
-            if budget.exhausted:
-                break
-            if shows(value, where):
-                return Outcome(value, True)
+        # Every pattern evaluated (writing candidates, validating them) stops at the
+        # budget's deadline; one left undecided makes "no example" a "cannot tell".
+        with within(budget.deadline) as patterns:
+            for value, where in itertools.chain(self._targeted(writer, reader, kind, path),
+                                                self._broad(writer, path, budget)):
+                if budget.exhausted:
+                    break
+                if shows(value, where):
+                    return Outcome(value, True)
         if mixed:
             return Outcome(mixed[0], True, mixed=True)
-        return Outcome(note=OUT_OF_BUDGET if budget.exhausted else NO_EXAMPLE)
+        return Outcome(note=OUT_OF_BUDGET if budget.exhausted or patterns.undecided
+                       else NO_EXAMPLE)
 
-    def _broad(self, writer: int, path: tuple[str, ...]) -> Iterator[tuple[Any, Located]]:
+    def _broad(self, writer: int, path: tuple[str, ...],
+               budget: Budget) -> Iterator[tuple[Any, Located]]:
         from evtctl.compat.jsonschema.sampler import candidates
 
         where = _instance_path(path)
-        for value in candidates(self.versions[writer], path):
+        for value in candidates(self.versions[writer], path, budget.deadline):
             yield value, where
+        if time.process_time() > budget.deadline:
+            budget.exhausted = True  # the sampler stopped at the deadline
 
     # -- targeted candidates ----------------------------------------------------------------------
     def _targeted(self, writer: int, reader: int, kind: str,

@@ -44,10 +44,14 @@ def is_open(node: Node) -> bool:
     return not node.pattern_properties and content_model.is_open(node)
 
 
-def partial_schema(node: Node, name: str) -> Node | None:
-    """The schema an unnamed property ``name`` gets from a partially open content model."""
+def partial_schema(c: Comparer, node: Node, name: str) -> Node | None:
+    """The schema an unnamed property ``name`` gets from a partially open content model (a
+    pattern whose match is not decided in time counts as not matching, noted in ``c``)."""
     for pattern, schema in node.pattern_properties:
-        if pattern_matches(pattern, name):
+        matches = pattern_matches(pattern, name)
+        if matches is None:
+            c.undecided.setdefault(name, pattern)
+        elif matches:
             return schema
     return content_model.remainder_schema(node)
 
@@ -70,7 +74,7 @@ def _removed(
     if is_open(u):
         out.append(("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", path))
         return
-    cover = partial_schema(u, name)
+    cover = partial_schema(c, u, name)
     if cover is not None:
         content_model.against_remainder(c, old, cover, "PROPERTY_REMOVED", path, out)
     elif old.kind == "false":
@@ -88,7 +92,7 @@ def _added(
         else:
             out.append((_added_kind(name in u.required, new, "OPEN"), path))
         return
-    cover = partial_schema(o, name)
+    cover = partial_schema(c, o, name)
     if cover is not None:
         content_model.against_remainder(c, cover, new, "PROPERTY_ADDED", path, out)
     out.append((_added_kind(name in u.required, new, "UNOPEN"), path))

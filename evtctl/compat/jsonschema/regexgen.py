@@ -18,6 +18,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evtctl.compat.jsonschema.ecma import EcmaPattern
 
 MAX_REPEAT = 12  # repetitions beyond the minimum tried besides what a length needs
 MAX_LENGTH = 20_000  # no string longer than this is written (nested repetitions multiply)
@@ -339,17 +343,15 @@ def strings(pattern: str, min_length: int = 0, max_length: int | None = None) ->
     yield from found[:MAX_RESULTS]
 
 
-def _fit(text: str, low: int, high: int | None, compiled: object) -> Iterator[str]:
+def _fit(text: str, low: int, high: int | None, compiled: EcmaPattern) -> Iterator[str]:
     """``text``, or a longer or shorter one that still matches (search semantics: what
-    is around a match of an unanchored pattern is free), within [low, high]."""
-    import re
-
-    assert isinstance(compiled, re.Pattern)
+    is around a match of an unanchored pattern is free), within [low, high]; a match not
+    decided in time is no candidate."""
     candidates = [text]
     if len(text) < low:
         candidates.append(text + "a" * (low - len(text)))
         candidates.append("a" * (low - len(text)) + text)
     for candidate in candidates:
         if len(candidate) >= low and (high is None or len(candidate) <= high) and \
-                compiled.search(candidate) is not None:
+                compiled.search(candidate) is True:
             yield candidate

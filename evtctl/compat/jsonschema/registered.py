@@ -25,6 +25,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 from evtctl.compat.formats import RegistrySchema, SchemaErrorKind, SchemaFileError
 from evtctl.compat.jsonschema import SchemaVersion
+from evtctl.compat.jsonschema.schemafile import json_reason
 
 MAX_BYTES = 16 * 1024 * 1024  # per document, as for files
 MAX_DEPTH = 256  # nesting of one document, as for files
@@ -178,8 +179,8 @@ def _parse(text: str, where: str, digests: dict[str, str]) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"invalid JSON: {exc.msg}", Path(where), exc.lineno, exc.colno,
-                              SchemaErrorKind.SYNTAX) from None
+        raise SchemaFileError(f"invalid JSON: {json_reason(exc)}", Path(where), exc.lineno,
+                              exc.colno, SchemaErrorKind.SYNTAX) from None
     except RecursionError:
         raise SchemaFileError("schema is nested too deeply", Path(where),
                               kind=SchemaErrorKind.LIMIT) from None

@@ -3,11 +3,15 @@
 Candidates are generated from the writer's schema, with many variants at the path of the
 change (boundary values, enum members, other types, omitted or extra properties, longer or
 shorter arrays) and one plain value everywhere else. The caller validates each one and
-stops when its budget runs out; this module only proposes.
+stops when its budget runs out; this module only proposes — and stops proposing at the
+budget's deadline too: one candidate of a large recursive schema is made of many values,
+so making it is timed as well as validating it (the plain values of a subschema are made
+once and reused).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +36,16 @@ STRINGS = (
 )
 
 
+class OutOfTime(Exception):
+    """The deadline passed while a candidate was being made."""
+
+
 class _Sampler:
-    def __init__(self, version: SchemaVersion) -> None:
+    def __init__(self, version: SchemaVersion, deadline: float) -> None:
         self._resolve: Resolver = make_resolver(version)
+        self._deadline = deadline
+        # The plain values (no focus) of each subschema, by identity and base URI.
+        self._plain: dict[tuple[int, str], list[Any]] = {}
 
     def values(
         self, schema: Any, base: str, focus: tuple[str, ...] | None, depth: int = 0
@@ -43,11 +54,18 @@ class _Sampler:
         otherwise."""
         if depth > MAX_DEPTH:
             return []
+        if time.process_time() > self._deadline:
+            raise OutOfTime
+        key = (id(schema), base)
+        if focus is None and key in self._plain:
+            return self._plain[key]
         out: list[Any] = []
         for value in self._gen(schema, base, focus, depth):
             out.append(value)
             if len(out) >= (MAX_CANDIDATES if focus is not None else 3):
                 break
+        if focus is None:
+            self._plain[key] = out
         return out
 
     def _gen(
@@ -256,9 +274,12 @@ def _pattern_samples(s: dict[str, Any]) -> Iterator[tuple[str, Any]]:
                 yield stem + "1", 1.5
 
 
-def candidates(writer: SchemaVersion, path: tuple[str, ...]) -> Iterator[Any]:
+def candidates(writer: SchemaVersion, path: tuple[str, ...], deadline: float) -> Iterator[Any]:
     """Values near ``path`` first, then variants anywhere (lazily: the caller's budget
-    decides how many are made)."""
-    sampler = _Sampler(writer)
-    for focus in (path, ()):
-        yield from sampler._gen(writer.schema, writer.base_uri, focus, 0)
+    decides how many are made), none after ``deadline`` (``time.process_time()``)."""
+    sampler = _Sampler(writer, deadline)
+    try:
+        for focus in (path, ()):
+            yield from sampler._gen(writer.schema, writer.base_uri, focus, 0)
+    except OutOfTime:
+        return

@@ -269,12 +269,22 @@ def _key_tokens(text: str) -> int:
     return len(colons) - colons.count("")
 
 
+def json_reason(exc: json.JSONDecodeError) -> str:
+    """The decoder's reason without its dangling 'at' (the place is given apart):
+    'Invalid control character at' -> 'invalid control character (a raw newline or tab
+    inside a string?)', 'Unterminated string starting at' -> 'unterminated string'."""
+    reason = exc.msg.removesuffix(" at").removesuffix(" starting")
+    if reason == "Invalid control character":
+        reason += " (a raw newline or tab inside a string?)"
+    return reason[:1].lower() + reason[1:]
+
+
 def _strict_json(file: Path, text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise SchemaFileError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno,
-                              SchemaErrorKind.SYNTAX) from None
+        raise SchemaFileError(f"invalid JSON: {json_reason(exc)}", file, exc.lineno,
+                              exc.colno, SchemaErrorKind.SYNTAX) from None
     except _DuplicateKey as exc:
         line, column = _locate(text, json.dumps(exc.key), nth=2) or (0, 0)
         raise SchemaFileError(f"duplicate key {exc.key!r}", file, line, column,

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class Undecidable(Exception):
-    """The validator met something it cannot evaluate (a pattern without a Python form)."""
+    """The validator met something it cannot evaluate: a pattern without a Python form, or
+    one whose match was not decided in time (:mod:`.ecma` bounds every evaluation)."""
 
 
 def validator_class(schema: Any) -> Any:
@@ -147,7 +148,8 @@ def _search(pattern: str, text: str) -> bool:
 
     found = search(pattern, text)
     if found is None:
-        raise Undecidable(f"cannot evaluate the pattern {pattern!r}")
+        raise Undecidable(f"cannot evaluate the pattern {pattern!r} (unreadable, or not "
+                          "decided in time)")
     return found
 
 

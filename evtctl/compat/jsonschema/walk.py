@@ -62,14 +62,47 @@ def align(c: Comparer, o: Node | None, u: Node | None) -> tuple[Node | None, Nod
     return o, u
 
 
+# Where a walk along a path prefix got to: how much of the path it consumed, and the
+# schemas and steps there (see walk's memo).
+_State = tuple[int, "Node | None", "Node | None", "Node | None", "Node | None",
+               tuple[Step, ...]]
+
+
 def walk(c: Comparer, writer: Node, reader: Node, path: tuple[str, ...]) -> Place:
-    """The place ``path`` (as the diff reports it) names in both schemas."""
-    o_full: Node | None = deref(writer)
-    u_full: Node | None = deref(reader)
-    o, u = align(c, o_full, u_full)
-    steps: list[Step] = []
-    i = 0
+    """The place ``path`` (as the diff reports it) names in both schemas.
+
+    Changes come in families that share all but their last steps (every property added
+    to a definition reached through many paths): where a walk along a prefix of ``path``
+    got to is remembered per comparer, and the walk starts from the longest one known."""
+    memo: dict[tuple[int, int, tuple[str, ...]], _State] = c.walks
+    key = (id(writer), id(reader))
+    start: _State | None = None
+    for cut in range(len(path), 0, -1):
+        start = memo.get((*key, path[:cut]))
+        if start is not None:
+            break
+    if start is not None:
+        i, o_full, u_full, o, u, done = start
+        steps = list(done)
+    else:
+        o_full = deref(writer)
+        u_full = deref(reader)
+        o, u = align(c, o_full, u_full)
+        steps = []
+        i = 0
+    return _walk(c, path, i, o_full, u_full, o, u, steps, memo, key)
+
+
+def _walk(c: Comparer, path: tuple[str, ...], i: int, o_full: Node | None,
+          u_full: Node | None, o: Node | None, u: Node | None, steps: list[Step],
+          memo: dict[tuple[int, int, tuple[str, ...]], _State],
+          key: tuple[int, int]) -> Place:
+    """Walk on from step ``i``, remembering where each step got to (a longer path may
+    resume from there; not after a property dependency, which ends the walk wherever the
+    path goes on)."""
     while i < len(path):
+        if i and steps:
+            memo.setdefault((*key, path[:i]), (i, o_full, u_full, o, u, tuple(steps)))
         step = path[i]
         nxt = path[i + 1] if i + 1 < len(path) else None
         if step in LEAVES:
@@ -106,7 +139,8 @@ def walk(c: Comparer, writer: Node, reader: Node, path: tuple[str, ...]) -> Plac
             steps.append(Step("dependency", nxt, writer=o_full, reader=u_full))
             if o2 is None and u2 is None:
                 i += 2
-                break  # a property dependency: the leaf is the dependency itself
+                # A property dependency: the leaf is the dependency itself.
+                return Place(o, u, o_full, u_full, steps, tuple(path[i:]))
             i += 2
         elif step == "not":
             o2, u2 = (o.negated if o else None), (u.negated if u else None)
@@ -129,6 +163,8 @@ def walk(c: Comparer, writer: Node, reader: Node, path: tuple[str, ...]) -> Plac
         o_full = deref(o2) if o2 is not None else None
         u_full = deref(u2) if u2 is not None else None
         o, u = align(c, o_full, u_full)
+    if i and steps:
+        memo.setdefault((*key, path[:i]), (i, o_full, u_full, o, u, tuple(steps)))
     return Place(o, u, o_full, u_full, steps, tuple(path[i:]))
 
 

@@ -1,13 +1,19 @@
 """Derive the real-world regression pairs from SchemaStore's git history (run by hand).
 
     python tests/compat/realworld/derive.py /path/to/schemastore.git [--count 60]
+    python tests/compat/realworld/derive.py /path/to/schemastore.git \
+        --add composer.json,renovate.json --per-schema 2
 
 Walks the history of ``src/schemas/json/``, takes each commit that modified a schema as a
 pair (the file before and after), keeps pairs small enough to ship, loads and checks each
 with evtctl to sort them (incompatible, compatible with changes, using the features that
 used to fail: plain-name fragments, ``$id`` bases, legacy or unknown ``$schema``,
 metaschema violations the registry tolerates, recursion, large ``anyOf``), and writes a
-seeded, stratified sample to ``pairs/``.
+seeded, stratified sample to ``pairs/``. With ``--add``, it appends a seeded sample of the
+named schemas' pairs, whatever their size (``composer.json`` and ``renovate.json``: large
+schemas whose example search once ran past 300 s, on a ``pattern`` that backtracks
+exponentially and a recursive schema the broad search sampled without end), keeping the
+pairs already there.
 
 SchemaStore is Apache-2.0 (NOTICE: "JSON Schema Store, Copyright 2015-Current Mads
 Kristensen and Contributors"). The pairs are modified: every ``description``, ``title``
@@ -123,17 +129,102 @@ def _features(old: Any, new: Any) -> set[str]:
     return found
 
 
+def _entry(folder: Path, pair: dict[str, str], old: Any,
+           new: Any) -> tuple[dict[str, Any], str] | None:
+    """The pair's file content (without its source) and its kind; None when it cannot be
+    loaded without the network."""
+    from evtctl.compat.formats import SchemaFileError
+    from evtctl.compat.jsonschema import check_versions
+    from evtctl.compat.jsonschema.schemafile import load_schema_file
+
+    folder.mkdir()
+    (folder / "old.json").write_text(json.dumps(old), "utf-8")
+    (folder / "new.json").write_text(json.dumps(new), "utf-8")
+    try:
+        versions = [load_schema_file(folder / "old.json", 1),
+                    load_schema_file(folder / "new.json", 2)]
+        result = check_versions(versions, "FULL", "lenient", examples=False)
+    except SchemaFileError:
+        return None  # remote references and the like: not loadable without the network
+    diagnostics = any(v.diagnostics for v in versions)
+    kind = ("incompatible" if not result.compatible else
+            "compatible" if result.changes else "unchanged")
+    features = _features(old, new) | ({"diagnostics"} if diagnostics else set())
+    expected = {
+        "compatible": result.compatible,
+        "incompatible": sorted({f"{c.direction} {c.type} {c.path}"
+                                for c in result.changes if not c.compatible}),
+    }
+    return {"pair": pair, "old": old, "new": new, "features": sorted(features),
+            "expected": expected}, kind
+
+
+def _write_pair(out: Path, index: int, entry: dict[str, Any]) -> None:
+    pair = entry["pair"]
+    name = Path(pair["path"]).stem
+    data = {
+        "source": {"repository": "https://github.com/SchemaStore/schemastore",
+                   "license": "Apache-2.0", "path": pair["path"],
+                   "commit": pair["commit"], "date": pair["day"],
+                   "blobs": [pair["old"], pair["new"]],
+                   "modified": "descriptions, titles and $comments replaced by tokens; "
+                               "other annotations removed (see derive.py)"},
+        "features": entry["features"],
+        # FULL, lenient, when the pair was derived: the regression test's reference.
+        "expected": entry["expected"],
+        "old": entry["old"], "new": entry["new"],
+    }
+    (out / f"{index:03d}-{name}.json").write_text(
+        json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+
+
+def add(repo: Path, names: list[str], per_schema: int) -> None:
+    """Append a seeded sample of ``per_schema`` loadable pairs of each named schema."""
+    rng = random.Random(2027)
+    out = HERE / "pairs"
+    index = max((int(p.name[:3]) for p in out.glob("*.json")), default=0)
+    history = _history(repo)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            mine = [p for p in history if Path(p["path"]).name == name]
+            rng.shuffle(mine)
+            taken = 0
+            for number, pair in enumerate(mine):
+                if taken == per_schema:
+                    break
+                old_bytes, new_bytes = _blob(repo, pair["old"]), _blob(repo, pair["new"])
+                if old_bytes is None or new_bytes is None:
+                    continue
+                try:
+                    old_raw, new_raw = json.loads(old_bytes), json.loads(new_bytes)
+                except ValueError:
+                    continue
+                tokens = Tokens()
+                old, new = strip(old_raw, tokens), strip(new_raw, tokens)
+                made = _entry(Path(tmp) / f"{name}-{number}", pair, old, new)
+                if made is None:
+                    continue
+                entry, _kind = made
+                entry["features"] = sorted({*entry["features"], "large-history"})
+                index += 1
+                taken += 1
+                _write_pair(out, index, entry)
+                print(f"{index:03d}-{Path(name).stem}: {pair['commit'][:10]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("repo", type=Path)
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--candidates", type=int, default=2500)
+    parser.add_argument("--add", type=str, default="",
+                        help="schema file names whose pairs are appended (comma-separated)")
+    parser.add_argument("--per-schema", type=int, default=2)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE.parents[2]))
-    from evtctl.compat.formats import SchemaFileError
-    from evtctl.compat.jsonschema import check_versions
-    from evtctl.compat.jsonschema.schemafile import load_schema_file
-
+    if args.add:
+        add(args.repo, [n for n in args.add.split(",") if n], args.per_schema)
+        return
     rng = random.Random(2026)
     history = _history(args.repo)
     rng.shuffle(history)
@@ -152,27 +243,11 @@ def main() -> None:
             size = max(len(json.dumps(old)), len(json.dumps(new)))
             if size > FEATURE_BYTES or (size > MAX_BYTES and not _features(old, new)):
                 continue
-            folder = Path(tmp) / str(number)
-            folder.mkdir()
-            (folder / "old.json").write_text(json.dumps(old), "utf-8")
-            (folder / "new.json").write_text(json.dumps(new), "utf-8")
-            try:
-                versions = [load_schema_file(folder / "old.json", 1),
-                            load_schema_file(folder / "new.json", 2)]
-                result = check_versions(versions, "FULL", "lenient", examples=False)
-            except SchemaFileError:
-                continue  # remote references and the like: not loadable without the network
-            diagnostics = any(v.diagnostics for v in versions)
-            kind = ("incompatible" if not result.compatible else
-                    "compatible" if result.changes else "unchanged")
-            features = _features(old, new) | ({"diagnostics"} if diagnostics else set())
-            expected = {
-                "compatible": result.compatible,
-                "incompatible": sorted({f"{c.direction} {c.type} {c.path}"
-                                        for c in result.changes if not c.compatible}),
-            }
-            entry = {"pair": pair, "old": old, "new": new, "features": sorted(features),
-                     "expected": expected}
+            made = _entry(Path(tmp) / str(number), pair, old, new)
+            if made is None:
+                continue
+            entry, kind = made
+            features = set(entry["features"])
             for feature in features:
                 groups[feature].append(entry)
             if size <= MAX_BYTES:
@@ -189,22 +264,7 @@ def main() -> None:
     for old_file in out.glob("*.json"):
         old_file.unlink()
     for index, entry in enumerate(list(chosen.values())[:args.count], start=1):
-        pair = entry["pair"]
-        name = Path(pair["path"]).stem
-        data = {
-            "source": {"repository": "https://github.com/SchemaStore/schemastore",
-                       "license": "Apache-2.0", "path": pair["path"],
-                       "commit": pair["commit"], "date": pair["day"],
-                       "blobs": [pair["old"], pair["new"]],
-                       "modified": "descriptions, titles and $comments replaced by tokens; "
-                                   "other annotations removed (see derive.py)"},
-            "features": entry["features"],
-            # FULL, lenient, when the pair was derived: the regression test's reference.
-            "expected": entry["expected"],
-            "old": entry["old"], "new": entry["new"],
-        }
-        (out / f"{index:03d}-{name}.json").write_text(
-            json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+        _write_pair(out, index, entry)
     print(f"{len(chosen)} pairs written to {out}")
 
 
