@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -314,11 +315,15 @@ def test_a_terminal_is_asked_and_only_yes_applies(apicurio: Apicurio, real_org: 
     args = ["registry", str(real_org.root), "--url", apicurio.url, "--apply"]
     declined = Terminal(args)
     declined.expect(question)
+    # Answer once the prompt is fully written (its last space follows the colon): an answer
+    # typed earlier is echoed inside the prompt, as a person typing that fast would see it.
+    time.sleep(0.3)
     screen = declined.finish_after(answer)
     assert "Apply cancelled: nothing was changed." in screen.lines, screen.text
     assert screen.exit_code == 1 and direct.versions(subject) is None
     accepted = Terminal(args, columns=60)
     accepted.expect(question)
+    time.sleep(0.3)
     screen = accepted.finish_after("y\r")
     assert screen.exit_code == 0, screen.text
     assert "Applied 2 of 2 changes." in screen.lines
