@@ -355,9 +355,8 @@ def _writer_field(writer: Record, field: FieldDef, location: Location) -> FieldD
     return found[0] if found else None
 
 
-def count(result: Result) -> int:
-    """How many incompatibilities Java lists for ``result`` (shared parts counted as often
-    as they occur), without listing them. Linear in the size of the shared tree."""
+def _shared_nodes(result: Result) -> list[Result]:
+    """Every node of the shared result tree once (by identity), each after a parent."""
     unique: list[Result] = []
     seen: set[int] = set()
     stack: list[Result] = [result]
@@ -367,6 +366,13 @@ def count(result: Result) -> int:
             seen.add(id(node))
             unique.append(node)
             stack.extend(p for p in node if isinstance(p, tuple))
+    return unique
+
+
+def count(result: Result) -> int:
+    """How many incompatibilities Java lists for ``result`` (shared parts counted as often
+    as they occur), without listing them. Linear in the size of the shared tree."""
+    unique = _shared_nodes(result)
     sizes: dict[int, int] = {}
     # children were found after their first parent: settle them first
     for node in reversed(unique):
@@ -392,15 +398,7 @@ def flatten(result: Result, limit: int) -> list[Incompatibility]:
 def distinct(result: Result) -> list[tuple[Incompatibility, int]]:
     """Each distinct incompatibility once, in first-seen order, with how often Java lists it
     (for results too long to list in full). Linear in the size of the shared tree."""
-    unique: list[Result] = []
-    seen: set[int] = set()
-    stack: list[Result] = [result]
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            unique.append(node)
-            stack.extend(p for p in node if isinstance(p, tuple))
+    unique = _shared_nodes(result)
     parents: dict[int, int] = {}
     for node in unique:
         for p in node:
