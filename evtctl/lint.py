@@ -20,15 +20,14 @@ what it affects.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from evtctl.collector import fewer_collections
 from evtctl.config import ProjectConfig
 from evtctl.contracts.store import ContractStore, EarlierVersions
 from evtctl.findings import (
@@ -52,12 +51,6 @@ HISTORY_RULE = "EVT505"
 
 FailOn = Literal["error", "warning"]
 FAIL_ON: tuple[FailOn, ...] = ("error", "warning")
-# Collector thresholds while lint runs. Lint builds many objects that live until the end
-# (manifests, schemas, shared schema nodes), and CPython's defaults (a young collection
-# every 700 allocations, an older one every 10 younger ones) walk them again and again:
-# about a tenth of the CPU of a large lint. Cyclic garbage is still collected, less often.
-# The worker processes that the schema rules fork inherit them.
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -89,7 +82,7 @@ def lint_paths(paths: Sequence[Path], config: ProjectConfig,
         store.expect([s for s in services if scope.covers(s.file)])
 
     try:
-        with _fewer_collections():
+        with fewer_collections():
             loaded = load_organisation(scope.load, on_services=expect)
             return _lint(loaded, config, options, store, scope)
     finally:
@@ -100,7 +93,7 @@ def lint_loaded(loaded: LoadResult, config: ProjectConfig,
                 options: LintOptions = LintOptions()) -> LintResult:
     store = _store(config, options)
     try:
-        with _fewer_collections():
+        with fewer_collections():
             return _lint(loaded, config, options, store, None)
     finally:
         store.close()
@@ -118,17 +111,6 @@ def _store(config: ProjectConfig, options: LintOptions) -> ContractStore:
                          check_histories=active(HISTORY_RULE),
                          load_versions=any(active(r) for r in CONTRACT_RULES),
                          registry=options.registry)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The block runs with :data:`GC_THRESHOLDS`; the caller's thresholds come back after."""
-    before = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _lint(loaded: LoadResult, config: ProjectConfig, options: LintOptions,

@@ -13,16 +13,15 @@ flow pages, and what was learnt goes to the caches (the catalogue's and lint's).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from evtctl.collector import fewer_collections
 from evtctl.report.org.catalog import contracts as contract_docs
 from evtctl.report.org.catalog.output import MARKER, OutputError, SiteOutput
 from evtctl.report.org.catalog.sitemap import Site
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["MARKER", "CatalogOptions", "CatalogResult", "build", "units"]
 
 ASSETS = ("catalog.css", "catalog.js")
-# A young collection every 50,000 allocations instead of 700, as lint runs: a build makes
-# millions of small objects that live to its end.
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -86,21 +82,11 @@ def build(source: OrgSource, out: Path, options: CatalogOptions = CatalogOptions
     # Lint's store and cache: versions loaded here are known to lint's next run.
     store = ContractStore(source.config, use_cache=options.use_cache, check_histories=False)
     try:
-        with _fewer_collections():
+        with fewer_collections():
             return _build(source, site, output, options, cache, store)
     finally:
         store.close()
         cache.close()
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _build(source: OrgSource, site: Site, output: SiteOutput, options: CatalogOptions,
