@@ -134,3 +134,29 @@ def run_cli(args: Sequence[str], env: Mapping[str, str] | None = None,
     result = CliRunner().invoke(app, list(args), env=dict(env or {}), input=input,
                                 catch_exceptions=False)
     return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+class RecordingUi:
+    """The registry command's UI, recording: text lines and notes in ``lines``, JSON
+    documents in ``json``; nobody to ask (``confirm`` answers None)."""
+
+    def __init__(self) -> None:
+        self.json: list[str] = []
+        self.lines: list[str] = []
+
+    def show(self, lines: object) -> None:
+        self.lines.extend(lines)  # type: ignore[call-overload]
+
+    def show_json(self, text: str) -> None:
+        self.json.append(text)
+
+    def note(self, text: str) -> None:
+        self.lines.append(text)
+
+    def confirm(self, question: str) -> bool | None:
+        return None
+
+    def progress(self, total: int) -> object:
+        from contextlib import nullcontext
+
+        return nullcontext(None)

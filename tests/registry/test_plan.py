@@ -8,7 +8,7 @@ import json
 
 from fake_registry import FakeRegistry
 from plankit import actions, apply, findings, make_plan, statuses
-from regkit import Org, record
+from regkit import Org, RecordingUi, record
 
 from evtctl.registry.actions import ActionKind, FindingKind, Status
 from evtctl.registry.model import Reference, RequestFailed, Verdict
@@ -297,7 +297,7 @@ def test_the_registrys_own_verdict_is_shown_when_it_disagrees(org: Org,
     subject = f"{org.topic('orders')}-value"
     fake.put(subject, json.dumps(V1), level="FULL_TRANSITIVE")
     fake.verdicts[subject] = Verdict(False, ("PROPERTY_ADDED at #/properties/note",))
-    ui = _Ui()
+    ui = RecordingUi()
     code = run_registry(RegistryRequest((org.root,), url="http://fake"), ui,
                         lambda _c, _t: fake)
     assert code == 0  # evtctl's verdict decides the plan; the registry's is shown beside it
@@ -345,28 +345,6 @@ def test_an_unreachable_registry_stops_the_apply(org: Org, fake: FakeRegistry) -
     assert [a.status for a in done.actions] == [Status.FAILED, Status.NOT_APPLIED,
                                                 Status.NOT_APPLIED]
     assert "may or may not have taken effect" in (done.actions[0].reason or "")
-
-
-class _Ui:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def show(self, lines: object) -> None:
-        self.lines.extend(lines)  # type: ignore[call-overload]
-
-    def show_json(self, text: str) -> None:
-        self.lines.append(text)
-
-    def note(self, text: str) -> None:
-        self.lines.append(text)
-
-    def confirm(self, question: str) -> bool | None:
-        return None
-
-    def progress(self, total: int) -> object:
-        from contextlib import nullcontext
-
-        return nullcontext(None)
 
 
 def test_contracts_sharing_a_key_schema_share_its_subject(org: Org, fake: FakeRegistry) -> None:

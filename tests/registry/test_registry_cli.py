@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_registry import FakeRegistry
-from regkit import Org, record, run_cli
+from regkit import Org, RecordingUi, record, run_cli
 
 from evtctl.registry.model import RegistryError
 from evtctl.registry.run import RegistryRequest, run_registry
@@ -59,7 +59,7 @@ def test_compat_registry_usage(args: list[str], message: str) -> None:
 
 def test_json_plan_and_result_against_the_fake(org: Org, fake: FakeRegistry) -> None:
     org.contract("orders", "OrderPlaced", [record("OrderPlaced")], compatibility="NONE")
-    ui = _Ui()
+    ui = RecordingUi()
     request = RegistryRequest((org.root,), url="http://fake", output_format="json")
     assert run_registry(request, ui, lambda _c, _t: fake) == 0
     plan = json.loads(ui.json[-1])
@@ -79,30 +79,9 @@ def test_json_plan_and_result_against_the_fake(org: Org, fake: FakeRegistry) -> 
 def test_apply_without_a_terminal_needs_yes(org: Org, fake: FakeRegistry) -> None:
     org.contract("orders", "OrderPlaced", [record("OrderPlaced")], compatibility="NONE")
     with pytest.raises(RegistryError) as caught:
-        run_registry(RegistryRequest((org.root,), url="http://fake", apply=True), _Ui(),
+        run_registry(RegistryRequest((org.root,), url="http://fake", apply=True), RecordingUi(),
                      lambda _c, _t: fake)
     assert "pass --yes" in caught.value.message
     assert fake.writes() == []
 
 
-class _Ui:
-    def __init__(self) -> None:
-        self.json: list[str] = []
-        self.lines: list[str] = []
-
-    def show(self, lines: object) -> None:
-        self.lines.extend(lines)  # type: ignore[call-overload]
-
-    def show_json(self, text: str) -> None:
-        self.json.append(text)
-
-    def note(self, text: str) -> None:
-        self.lines.append(text)
-
-    def confirm(self, question: str) -> bool | None:
-        return None
-
-    def progress(self, total: int) -> object:
-        from contextlib import nullcontext
-
-        return nullcontext(None)
